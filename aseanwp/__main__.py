@@ -1,0 +1,3 @@
+from aseanwp.cli import main
+
+main()

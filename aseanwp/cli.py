@@ -1,0 +1,258 @@
+"""The command line: parse options, call the library, render. Heavy modules are imported inside commands so that
+``aseanwp --help`` stays fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from aseanwp import __version__
+
+if TYPE_CHECKING:
+    from aseanwp.findings import Finding
+    from aseanwp.plan import Plan
+    from aseanwp.validation import Outcome
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class Failure(click.ClickException):
+    """Invalid input: a one-line message on stderr and exit code 1."""
+
+    exit_code = EXIT_INVALID
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"aseanwp: {self.message}", err=True)
+
+
+class Group(click.Group):
+    """The top-level group: maps every way a run can end onto SPEC 2.4's exit codes."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("aseanwp: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt:
+            click.echo("aseanwp: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            _quiet_pipe()
+            sys.exit(EXIT_OK)
+        except Exception as exc:  # a bug: one line, the traceback only with --debug
+            if _debug(args):
+                traceback.print_exc()
+            click.echo(
+                f"aseanwp: internal error (a bug, please report it): {type(exc).__name__}: {exc}"
+                + ("" if _debug(args) else "; run with --debug for the traceback"),
+                err=True,
+            )
+            sys.exit(EXIT_BUG)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_pipe()
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _debug(args: Sequence[Any]) -> bool:
+    argv = args[0] if args and args[0] is not None else sys.argv[1:]
+    return "--debug" in argv
+
+
+def _quiet_pipe() -> None:
+    # The reader went away (`aseanwp report | head -1`): point stdout at devnull so the interpreter's own flush
+    # at exit does not complain again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class Context:
+    """What every command shares: where the plan and reports are, and the plan once loaded."""
+
+    def __init__(self, plan_path: str, reports: str | None, debug: bool) -> None:
+        self.plan_path = plan_path
+        self.reports = reports or os.path.join(os.path.dirname(plan_path) or ".", "reports")
+        self.debug = debug
+        self._plan: Plan | None = None
+
+    def plan(self) -> Plan:
+        """The validated plan; its findings go to stderr and end the command with exit 1."""
+        if self._plan is None:
+            from aseanwp.findings import render_text
+            from aseanwp.plan import PlanError, load_plan
+
+            try:
+                self._plan = load_plan(self.plan_path)
+            except PlanError as exc:
+                click.echo(render_text(exc.findings), err=True, nl=False)
+                raise Failure(f"the plan {self.plan_path} is not valid (see `aseanwp validate`)") from None
+        return self._plan
+
+    def validate(self, skip_invalid: bool, collect: Any) -> Outcome:
+        """Validate every report before computing (``report``, ``review``, ``status``)."""
+        from aseanwp.findings import render_text
+        from aseanwp.validation import InputError, run
+
+        try:
+            outcome = run(self.plan(), self.reports, (), collect)
+        except InputError as exc:
+            raise Failure(str(exc)) from None
+        if outcome.errors:
+            errors = [f for f in outcome.findings if f.severity == "error"]
+            if not skip_invalid:
+                click.echo(render_text(errors), err=True, nl=False)
+                raise Failure(
+                    f"{len(errors)} error(s) in the reports: fix them, or leave those files out with --skip-invalid"
+                )
+            for file in sorted(outcome.invalid):
+                click.echo(f"aseanwp: left out (invalid): {file}", err=True)
+        return outcome
+
+
+def write(data: str, output: str | None) -> None:
+    from aseanwp.output import OutputError, emit
+
+    try:
+        emit(data, output)
+    except OutputError as exc:
+        raise Failure(str(exc)) from None
+
+
+def usage(message: str) -> NoReturn:
+    raise click.UsageError(message)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--plan",
+    "plan_path",
+    default="data/workplan.yaml",
+    show_default=True,
+    envvar="ASEANWP_PLAN",
+    metavar="PATH",
+    help="The plan file (env ASEANWP_PLAN).",
+)
+@click.option(
+    "--reports",
+    default=None,
+    envvar="ASEANWP_REPORTS",
+    metavar="DIR",
+    help="The country reports folder (env ASEANWP_REPORTS) [default: 'reports' beside the plan].",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.version_option(__version__, "--version", prog_name="aseanwp")
+@click.pass_context
+def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool) -> None:
+    """Track the ASEAN Work Plan on Combating Illicit Drug Production, Trafficking and Use 2009-2015.
+
+    Validate country reports, measure progress against the 2008 baseline, and write the annual, mid-term and
+    final reviews.
+
+    Exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 130 interrupted.
+    """
+    ctx.obj = Context(plan_path, reports, debug)
+
+
+pass_context = click.make_pass_decorator(Context)
+FORMAT_HELP = "Output format."
+OUTPUT = click.option(
+    "-o", "--output", metavar="FILE", default=None, help="Write to FILE (atomically) instead of stdout."
+)
+
+
+# --- validate ----------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True, help=FORMAT_HELP
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too (for submissions).")
+@pass_context
+def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+    """Check the plan and the given report files or folders (default: all reports).
+
+    Checks across files (baselines, jumps) read the whole reports folder, but only the given files are reported
+    on. Exit code 1 when there are errors (or warnings, with --strict).
+    """
+    from aseanwp.findings import render_github, render_json, render_text, summary_line
+    from aseanwp.plan import PlanError, load_plan
+    from aseanwp.validation import InputError, run
+
+    findings: list[Finding]
+    try:
+        plan = load_plan(obj.plan_path)
+    except PlanError as exc:
+        findings, files = exc.findings, 0
+    else:
+        try:
+            outcome = run(plan, obj.reports, paths)
+        except InputError as exc:
+            raise Failure(str(exc)) from None
+        findings, files = outcome.findings, outcome.files
+    if fmt == "json":
+        write(render_json(findings, files), None)
+    elif fmt == "github":
+        write(render_github(findings), None)
+    else:
+        write(render_text(findings), None)
+    click.echo(summary_line(findings, files), err=True)
+    errors = sum(1 for f in findings if f.severity == "error")
+    if errors or (strict and findings):
+        raise click.exceptions.Exit(EXIT_INVALID)
+
+
+# --- plan and schema ----------------------------------------------------------------------------------------
+
+
+@cli.command("plan")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help=FORMAT_HELP,
+)
+@OUTPUT
+@pass_context
+def plan_command(obj: Context, fmt: str, output: str | None) -> None:
+    """Show the plan: goals, benchmarks, objectives, actions and indicators."""
+    from aseanwp.render import plan_view
+
+    plan = obj.plan()
+    if fmt == "json":
+        write(plan_view.as_json(plan), output)
+    elif fmt == "markdown":
+        write(plan_view.as_markdown(plan), output)
+    else:
+        write(plan_view.as_table(plan, to_file=output is not None), output)
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["plan", "report"]))
+@OUTPUT
+def schema(what: str, output: str | None) -> None:
+    """Print the JSON Schema of the plan file or of a report row."""
+    from aseanwp.schemas import plan_schema, report_schema
+
+    write(plan_schema() if what == "plan" else report_schema(), output)
+
+
+def main() -> None:
+    cli(prog_name="aseanwp")

@@ -1,0 +1,61 @@
+"""Writing results: to stdout, or to a file atomically (a temporary file renamed into place)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+
+class OutputError(Exception):
+    """The output could not be written (exit code 1); nothing was left behind."""
+
+
+def write_atomic(path: str, data: str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise OutputError(f"{path} is a folder")
+    if not os.path.isdir(folder):
+        raise OutputError(f"cannot write {path}: the folder {os.path.dirname(path) or '.'} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.path.exists(target):
+            os.chmod(tmp, os.stat(target).st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        raise
+
+
+def emit(data: str, path: str | None = None) -> None:
+    """Write a command's result to ``path`` (atomically) or to stdout."""
+    if path is not None and path != "-":
+        write_atomic(path, data)
+    else:
+        sys.stdout.write(data)
+        sys.stdout.flush()
+
+
+def create_new(path: str, data: str, force: bool) -> None:
+    """Write a file that must not replace an existing one unless ``force``."""
+    if not force and os.path.lexists(path):
+        raise OutputError(f"{path} already exists; use --force to replace it")
+    write_atomic(path, data)

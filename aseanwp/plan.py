@@ -1,0 +1,441 @@
+"""The plan as data: pydantic models of ``workplan.yaml``, its cross-checks, and loading with findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from difflib import get_close_matches
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from aseanwp.findings import Finding, display_path, finding, ordered
+from aseanwp.yamlload import Located, YamlProblem, load
+
+Unit = Literal["ha", "t", "kg", "tablets", "count", "persons", "households", "percent", "yes_no"]
+COUNTED_UNITS: frozenset[str] = frozenset({"tablets", "count", "persons", "households"})
+Direction = Literal["decrease", "increase", "none"]
+Aggregate = Literal["sum", "none"]
+ReviewKind = Literal["annual", "midterm", "final"]
+Status = Literal[
+    "target_achieved",
+    "substantial_progress",
+    "moderate_progress",
+    "limited_progress",
+    "deterioration",
+    "held_at_zero",
+    "not_comparable",
+    "not_available",
+    "context",
+]
+STATUSES: tuple[str, ...] = get_args(Status)
+
+Code = Annotated[str, Field(pattern=r"^[A-Z0-9-]{2,12}$")]
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
+IndicatorId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Adopted(_Model):
+    by: Text
+    date: dt.date
+    place: Text
+
+
+class Period(_Model):
+    start: Year
+    end: Year
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Review(_Model):
+    kind: ReviewKind
+    year: Year
+    data_year: Year | None = None
+    title: Text
+
+    @property
+    def figures_year(self) -> int:
+        """The latest year of figures the review covers."""
+        return self.data_year if self.data_year is not None else self.year
+
+
+class Member(_Model):
+    code: Code
+    name: Text
+
+
+class Goal(_Model):
+    id: Ident
+    title: Text
+
+
+class Benchmark(_Model):
+    id: Ident
+    goal: Ident
+    text: Text
+
+
+class Action(_Model):
+    id: Ident
+    text: Text
+
+
+class Objective(_Model):
+    id: Ident
+    goal: Ident
+    title: Text
+    benchmarks: list[Ident] = Field(min_length=1)
+    actions: list[Action] = Field(default_factory=list)
+
+
+class Target(_Model):
+    value: float
+    year: Year | None = None
+    members: dict[Code, float] = Field(default_factory=dict)
+    region: float | None = None
+
+
+class Indicator(_Model):
+    id: IndicatorId
+    name: Text
+    benchmark: Ident
+    unit: Unit
+    direction: Direction
+    aggregate: Aggregate
+    core: bool = False
+    dimensions: list[Name] = Field(default_factory=list)
+    target: Target | None = None
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Indicator:
+        if self.unit == "percent" and self.aggregate == "sum":
+            raise ValueError("a percent indicator cannot be summed across members: use aggregate: none")
+        if self.target is not None and self.direction == "none":
+            raise ValueError("a context indicator (direction: none) is not rated, so it cannot have a target")
+        return self
+
+
+class Thresholds(_Model):
+    low: float
+    med: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if not self.low < self.med < self.high:
+            raise ValueError("thresholds must rise: low < med < high")
+        return self
+
+
+class Progress(_Model):
+    no_target: Thresholds = Thresholds(low=0, med=0.005, high=0.015)
+    with_target: Thresholds = Thresholds(low=0, med=0.6, high=0.95)
+    jump_factor: float = Field(default=10, gt=1)
+    labels: dict[Status, Text] = Field(default_factory=dict)
+
+    def label(self, status: str) -> str:
+        """The words shown for a status (its code, made readable, when the plan gives none)."""
+        return self.labels.get(status, status.replace("_", " ").capitalize())  # type: ignore[call-overload]
+
+
+class Region(_Model):
+    code: Code
+    name: Text
+
+
+class Plan(_Model):
+    """The validated plan. Lookup tables are built once, after validation."""
+
+    format_version: Literal[1]
+    title: Text
+    adopted: Adopted
+    source: Text
+    period: Period
+    baseline_year: Year
+    reviews: list[Review] = Field(default_factory=list)
+    members: list[Member] = Field(min_length=1)
+    region: Region
+    goals: list[Goal] = Field(min_length=1)
+    benchmarks: list[Benchmark] = Field(min_length=1)
+    objectives: list[Objective] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+    dimensions: dict[Name, list[Ident]] = Field(default_factory=dict)
+    progress: Progress = Progress()
+
+    _indicator: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+    _member: dict[str, Member] = PrivateAttr(default_factory=dict)
+    _action: dict[str, Action] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._indicator.update((i.id, i) for i in self.indicators)
+        self._member.update((m.code, m) for m in self.members)
+        self._action.update((a.id, a) for o in self.objectives for a in o.actions)
+
+    # lookups -------------------------------------------------------------------------------------------
+    def indicator(self, ident: str) -> Indicator | None:
+        return self._indicator.get(ident)
+
+    def member(self, code: str) -> Member | None:
+        return self._member.get(code)
+
+    def action(self, ident: str) -> Action | None:
+        return self._action.get(ident)
+
+    @property
+    def member_codes(self) -> list[str]:
+        return [m.code for m in self.members]
+
+    @property
+    def action_ids(self) -> list[str]:
+        return list(self._action)
+
+    @property
+    def years(self) -> range:
+        """Every year a report may describe: the baseline year to the end of the period."""
+        return range(self.baseline_year, self.period.end + 1)
+
+    def benchmark_indicators(self, benchmark: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.benchmark == benchmark]
+
+    def review(self, kind: str, year: int | None = None) -> Review | None:
+        for r in self.reviews:
+            if r.kind == kind and (year is None or r.year == year):
+                return r
+        return None
+
+    def name_of(self, code: str) -> str:
+        if code == self.region.code:
+            return self.region.name
+        m = self.member(code)
+        return m.name if m else code
+
+
+class PlanError(Exception):
+    """The plan could not be loaded; ``findings`` say why."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} problem(s) in the plan")
+        self.findings = findings
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """The closest choice, for hints ('' when nothing is close)."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    if word.strip().lower() in lowered:
+        return lowered[word.strip().lower()]
+    match = get_close_matches(word, options, n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read, parse and check a plan file; raise PlanError with findings (each with its YAML line)."""
+    file = display_path(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(64 * 1024 * 1024 + 1)
+    except FileNotFoundError:
+        raise PlanError(
+            [finding(file, None, "unreadable", "the plan file does not exist", "give the right path with --plan")]
+        ) from None
+    except OSError as exc:
+        raise PlanError([finding(file, None, "unreadable", f"cannot read the plan: {exc.strerror}", "")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PlanError(
+            [finding(file, line, "encoding", f"byte {exc.start + 1} is not UTF-8", "save the file as UTF-8")]
+        ) from None
+    try:
+        located = load(text, file)
+    except YamlProblem as problem:
+        raise PlanError([problem.finding]) from None
+    return plan_from_data(located, file)
+
+
+def plan_from_data(located: Located, file: str) -> Plan:
+    """Validate located data into a Plan; raise PlanError with line-numbered findings."""
+    if not isinstance(located.data, dict):
+        raise PlanError([finding(file, 1, "schema", "the plan must be a YAML mapping", "start from data/workplan.yaml")])
+    try:
+        plan = Plan.model_validate(located.data)
+    except ValidationError as exc:
+        raise PlanError(ordered(_schema_findings(exc, located, file))) from None
+    problems = list(_cross_checks(plan, located, file))
+    if problems:
+        raise PlanError(ordered(problems))
+    return plan
+
+
+def _schema_findings(exc: ValidationError, located: Located, file: str) -> Iterable[Finding]:
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        line = located.line_of(loc)
+        if err["type"] == "extra_forbidden":
+            yield finding(
+                file,
+                line,
+                "schema",
+                f"unknown key '{loc[-1]}' at {where}",
+                "remove it or correct its spelling (see `aseanwp schema plan`)",
+            )
+        elif err["type"] == "missing":
+            yield finding(file, line, "schema", f"{where} is required but missing", "add it (see `aseanwp schema plan`)")
+        else:
+            shown = err.get("input")
+            value = f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
+            yield finding(file, line, "schema", f"{where}: {err['msg']}{value}", "see `aseanwp schema plan`")
+
+
+def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
+    """Uniqueness, references, coverage and years: what a schema alone cannot say."""
+
+    def at(*path: str | int) -> int | None:
+        return located.line_of(path)
+
+    def unique(items: list[tuple[str, tuple[str | int, ...]]], what: str) -> Iterable[Finding]:
+        seen: dict[str, int | None] = {}
+        for key, path in items:
+            if key in seen:
+                yield finding(
+                    file,
+                    at(*path),
+                    "duplicate-id",
+                    f"{what} '{key}' is defined twice (first on line {seen[key]})",
+                    "ids must be unique: rename or remove one",
+                )
+            else:
+                seen[key] = at(*path)
+
+    yield from unique([(m.code, ("members", i, "code")) for i, m in enumerate(plan.members)], "member")
+    yield from unique([(g.id, ("goals", i, "id")) for i, g in enumerate(plan.goals)], "goal")
+    yield from unique([(b.id, ("benchmarks", i, "id")) for i, b in enumerate(plan.benchmarks)], "benchmark")
+    yield from unique([(o.id, ("objectives", i, "id")) for i, o in enumerate(plan.objectives)], "objective")
+    yield from unique(
+        [
+            (a.id, ("objectives", i, "actions", j, "id"))
+            for i, o in enumerate(plan.objectives)
+            for j, a in enumerate(o.actions)
+        ],
+        "action",
+    )
+    yield from unique([(x.id, ("indicators", i, "id")) for i, x in enumerate(plan.indicators)], "indicator")
+    yield from unique(
+        [(f"{r.kind} {r.year}", ("reviews", i, "year")) for i, r in enumerate(plan.reviews)], "review"
+    )
+    for name, values in plan.dimensions.items():
+        yield from unique([(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}")
+    if plan.member(plan.region.code):
+        yield finding(
+            file,
+            at("region", "code"),
+            "duplicate-id",
+            f"the region code '{plan.region.code}' is also a member's code",
+            "give the region a code no member uses (e.g. ASEAN)",
+        )
+
+    goals = {g.id for g in plan.goals}
+    benchmarks = {b.id for b in plan.benchmarks}
+
+    def dangling(value: str, known: set[str], what: str, path: tuple[str | int, ...]) -> Iterable[Finding]:
+        if value not in known:
+            close = suggest(value, known)
+            yield finding(
+                file,
+                at(*path),
+                "dangling-reference",
+                f"{what} '{value}' is not defined in the plan",
+                f"did you mean '{close}'?" if close else f"define it, or use one of: {', '.join(sorted(known))}",
+            )
+
+    for i, b in enumerate(plan.benchmarks):
+        yield from dangling(b.goal, goals, "goal", ("benchmarks", i, "goal"))
+    for i, o in enumerate(plan.objectives):
+        yield from dangling(o.goal, goals, "goal", ("objectives", i, "goal"))
+        for j, b_id in enumerate(o.benchmarks):
+            yield from dangling(b_id, benchmarks, "benchmark", ("objectives", i, "benchmarks", j))
+    for i, ind in enumerate(plan.indicators):
+        yield from dangling(ind.benchmark, benchmarks, "benchmark", ("indicators", i, "benchmark"))
+        for j, d in enumerate(ind.dimensions):
+            yield from dangling(d, set(plan.dimensions), "dimension", ("indicators", i, "dimensions", j))
+        if ind.target is not None:
+            for code in ind.target.members:
+                yield from dangling(code, set(plan.member_codes), "member", ("indicators", i, "target", "members", code))
+            if ind.target.year is not None and not plan.baseline_year < ind.target.year <= plan.period.end:
+                yield finding(
+                    file,
+                    at("indicators", i, "target", "year"),
+                    "schema",
+                    f"target year {ind.target.year} is outside {plan.baseline_year + 1}-{plan.period.end}",
+                    "a target year falls after the baseline and within the period",
+                )
+            if ind.unit == "yes_no":
+                values = [ind.target.value, *ind.target.members.values()]
+                if any(v not in (0, 1) for v in values):
+                    yield finding(
+                        file,
+                        at("indicators", i, "target"),
+                        "schema",
+                        "a yes_no target must be 1 (yes) or 0 (no)",
+                        "use 1 for yes, 0 for no",
+                    )
+
+    for i, b in enumerate(plan.benchmarks):
+        if not plan.benchmark_indicators(b.id):
+            yield finding(
+                file,
+                at("benchmarks", i, "id"),
+                "schema",
+                f"benchmark '{b.id}' has no indicator",
+                "add at least one indicator with this benchmark",
+            )
+        if not any(b.id in o.benchmarks for o in plan.objectives):
+            yield finding(
+                file,
+                at("benchmarks", i, "id"),
+                "schema",
+                f"benchmark '{b.id}' is served by no objective",
+                "list it under the benchmarks of at least one objective",
+            )
+
+    if plan.baseline_year > plan.period.start:
+        yield finding(
+            file,
+            at("baseline_year"),
+            "schema",
+            f"the baseline year {plan.baseline_year} is after the period's start {plan.period.start}",
+            "the baseline comes before or at the start of the period",
+        )
+    for i, r in enumerate(plan.reviews):
+        if not plan.period.start <= r.year <= plan.period.end:
+            yield finding(
+                file,
+                at("reviews", i, "year"),
+                "schema",
+                f"review year {r.year} is outside the period {plan.period.start}-{plan.period.end}",
+                "reviews take place within the period",
+            )
+        if r.data_year is not None and not plan.baseline_year <= r.data_year <= r.year:
+            yield finding(
+                file,
+                at("reviews", i, "data_year"),
+                "schema",
+                f"data_year {r.data_year} is outside {plan.baseline_year}-{r.year}",
+                "a review covers figures from the baseline year up to its own year",
+            )

@@ -1,0 +1,32 @@
+"""Markdown building blocks: escaping text from reports, tables with a fixed number of cells."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aseanwp.textsafe import clean
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def esc(text: object) -> str:
+    """Escape text (from a report or the plan) for a Markdown paragraph or table cell: no markup, no HTML, one line."""
+    s = clean(str(text))
+    s = _SPECIAL.sub(r"\\\1", s)
+    s = s.replace("&", "&amp;")
+    # a leading '-' or '1.' would start a list only at the start of a line; cells and inline text are safe
+    return s
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> str:
+    """A GitHub table. Cells are taken as already-safe Markdown; every row gets exactly len(header) cells."""
+    n = len(header)
+    aligns = (align or "l" * n).ljust(n, "l")
+    sep = ["---:" if a == "r" else ":---:" if a == "c" else "---" for a in aligns[:n]]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
+    for row in rows:
+        cells = [str(c) if c not in (None, "") else " " for c in row][:n]
+        cells += [" "] * (n - len(cells))
+        lines.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

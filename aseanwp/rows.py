@@ -1,0 +1,43 @@
+"""The report row as a pydantic model: the documented shape of one indicator-file row (``aseanwp schema report``).
+
+The validator's hot loop does not build these (see checks.py); a test checks that the two agree on a large
+generated sample.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NUMBER_PATTERN = r"^-?[0-9]+(\.[0-9]+)?%?$|^(yes|no|YES|NO|Yes|No)$|^(NA|na|N/A|n/a|\.\.)?$"
+Flag = Annotated[str, Field(pattern=r"^(estimate|provisional|break|not_applicable)$")]
+
+
+class IndicatorRow(BaseModel):
+    """One row of ``<CODE>/<YEAR>.csv`` (cells as text, as they come from a spreadsheet)."""
+
+    model_config = ConfigDict(extra="allow", title="aseanwp country report row (<CODE>/<YEAR>.csv)")
+
+    indicator: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="an indicator id of the plan")
+    value: str = Field(
+        pattern=NUMBER_PATTERN,
+        description="a plain number (point for decimals, no separators; percent may end in %), yes/no for yes_no "
+        "indicators, or empty / NA / .. when not available",
+    )
+    lower: str | None = Field(default=None, pattern=NUMBER_PATTERN, description="lower end of a published range")
+    upper: str | None = Field(default=None, pattern=NUMBER_PATTERN, description="upper end of a published range")
+    unit: str | None = Field(
+        default=None,
+        pattern=r"^(ha|t|kg|tablets|count|persons|households|percent|yes_no)?$",
+        description="must equal the indicator's unit when given",
+    )
+    source: str = Field(description="where the figure comes from; 'illustrative' for a made-up figure")
+    flag: str | None = Field(
+        default=None,
+        pattern=r"^\s*((estimate|provisional|break|not_applicable)\s*(;\s*|$))*$",
+        description="estimate, provisional, break, not_applicable; several separated by ';'",
+    )
+    notes: str | None = Field(default=None, description="free text")
+    country: str | None = Field(default=None, description="if given, the member code of the folder")
+    year: str | None = Field(default=None, pattern=r"^([0-9]{4})?$", description="if given, the year of the file")

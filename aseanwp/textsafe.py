@@ -1,0 +1,29 @@
+"""Make text from reports safe to show: no control characters or escape sequences reach a terminal or document."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls (tab kept out too: it breaks table layouts), DEL, and the bidirectional overrides and
+# isolates that can make text read differently from what it is (CVE-2021-42574 "trojan source").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in "\r\n\t":
+        return " "
+    return f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}"
+
+
+def clean(text: str) -> str:
+    """Replace control characters with visible escapes (newlines and tabs with a space)."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """Quote an offending cell in a message: cleaned and shortened."""
+    t = clean(text)
+    if len(t) > limit:
+        t = t[: limit - 1] + "…"
+    return f"'{t}'"

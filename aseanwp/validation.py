@@ -1,0 +1,205 @@
+"""``validate``: which files to check, the per-file checks in order, and the warnings across files."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aseanwp.checks import Emitter, check_file
+from aseanwp.findings import Finding, display_path, finding, ordered
+from aseanwp.plan import Plan
+from aseanwp.reports import ReportFile, bad_path, discover, identify
+
+
+class InputError(Exception):
+    """A missing or unreadable input (exit code 1)."""
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    files: int  # report files reported on
+    invalid: set[str] = field(default_factory=set)  # files (as shown) with errors
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+class CrossFile:
+    """The warnings across files (SPEC 2.4), from a stream of valid rows in (country, year) order.
+
+    Memory is held to what the checks need: per member, the last value of each series, and only while a later
+    file of that member is still to come.
+    """
+
+    def __init__(self, plan: Plan, then: Emitter | None = None) -> None:
+        self.plan = plan
+        self.then = then
+        self.factor = plan.progress.jump_factor
+        self.findings: list[Finding] = []
+        self.country = ""
+        self.keep = False
+        self.last: dict[tuple[str, tuple[str, ...]], tuple[int, float | None]] = {}
+        self.baseline: set[tuple[str, str]] = set()
+        self.first_value: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def start_file(self, rf: ReportFile, later_files: bool) -> None:
+        if rf.country != self.country:
+            self.country = rf.country
+            self.last = {}
+        self.keep = later_files
+
+    def value(
+        self,
+        rf: ReportFile,
+        line: int,
+        indicator: str,
+        dims: tuple[str, ...],
+        value: float | None,
+        lower: float | None,
+        upper: float | None,
+        flags: frozenset[str],
+        source: str,
+        notes: str,
+    ) -> None:
+        if rf.year == self.plan.baseline_year:
+            if value is not None or "not_applicable" in flags:
+                self.baseline.add((rf.country, indicator))
+        elif value is not None:
+            self.first_value.setdefault((rf.country, indicator), (rf.file, line))
+        key = (indicator, dims)
+        if flags and "break" in flags:
+            self.last.pop(key, None)
+        elif value is not None:
+            prev = self.last.get(key)
+            if prev is not None and prev[1] and value:
+                ratio = value / prev[1] if value > prev[1] else prev[1] / value
+                if ratio > self.factor:
+                    self.findings.append(
+                        finding(
+                            rf.file,
+                            line,
+                            "jump",
+                            f"{indicator} changes {ratio:,.1f} times from {prev[1]:,g} in {prev[0]} to {value:,g}",
+                            "check the unit (kg or t? tablets or millions?); if the figure is right, note why",
+                            "value",
+                        )
+                    )
+        if self.keep and value is not None:
+            self.last[key] = (rf.year, value)
+        if self.then is not None:
+            self.then.value(rf, line, indicator, dims, value, lower, upper, flags, source, notes)
+
+    def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:
+        if self.then is not None:
+            self.then.action(rf, line, action, status, source, notes)
+
+    def close(self) -> None:
+        for key, (file, line) in sorted(self.first_value.items()):
+            if key not in self.baseline:
+                country, indicator = key
+                self.findings.append(
+                    finding(
+                        file,
+                        line,
+                        "missing-baseline",
+                        f"{country} reports {indicator} but has no {self.plan.baseline_year} (baseline) value for it",
+                        f"add the {self.plan.baseline_year} figure to {country}/{self.plan.baseline_year}.csv if one "
+                        "exists; otherwise progress is measured from the earliest later year",
+                        "indicator",
+                    )
+                )
+
+
+def _targets(paths: Sequence[str]) -> tuple[list[ReportFile], list[Finding]]:
+    files: list[ReportFile] = []
+    problems: list[Finding] = []
+    for p in paths:
+        if os.path.isdir(p):
+            found = discover(p)
+            files.extend(found.files)
+            problems.extend(found.findings)
+        elif os.path.exists(p):
+            rf = identify(p)
+            if rf is None:
+                problems.append(bad_path(p))
+            else:
+                files.append(rf)
+        else:
+            problems.append(finding(display_path(p), None, "unreadable", "no such file or folder", "check the path"))
+    return files, problems
+
+
+def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | None = None) -> Outcome:
+    """Check the given paths (default: the whole reports folder), reading the whole folder for the checks across
+    files. Valid rows of every file read go to ``collect``."""
+    whole = not paths
+    if not os.path.isdir(reports):
+        if whole:
+            raise InputError(f"the reports folder {display_path(reports)} does not exist or is not a folder")
+        everything: list[ReportFile] = []
+        folder_findings: list[Finding] = []
+    else:
+        found = discover(reports)
+        everything, folder_findings = found.files, found.findings
+    if whole:
+        targets, findings = list(everything), list(folder_findings)
+    else:
+        targets, findings = _targets(paths)
+    # A given file stands in for the folder's file of the same member and year (the submitted version).
+    by_key = {rf.key: rf for rf in everything}
+    by_key.update((rf.key, rf) for rf in targets)
+    shown = {rf.file for rf in targets}
+    order = sorted(by_key.values(), key=lambda rf: (rf.country, rf.year, rf.kind))
+    remaining: dict[str, int] = defaultdict(int)
+    for rf in order:
+        if rf.kind == "indicators":
+            remaining[rf.country] += 1
+
+    cross = CrossFile(plan, collect)
+    per_file: list[Finding] = []
+    for rf in order:
+        if rf.kind == "indicators":
+            remaining[rf.country] -= 1
+        cross.start_file(rf, remaining[rf.country] > 0)
+        out: list[Finding] = []
+        check_file(plan, rf, out, cross)
+        if rf.file in shown:
+            per_file.extend(out)
+    cross.close()
+    findings.extend(per_file)
+    findings.extend(f for f in cross.findings if f.file in shown)
+    if whole:
+        findings.extend(_missing_reports(plan, reports, everything))
+    result = ordered(findings)
+    invalid = {f.file for f in result if f.severity == "error"}
+    return Outcome(result, len({rf.file for rf in targets}), invalid)
+
+
+def _missing_reports(plan: Plan, reports: str, files: list[ReportFile]) -> list[Finding]:
+    years = [rf.year for rf in files if rf.kind == "indicators" and rf.year in plan.years]
+    if not years:
+        return []
+    have = {(rf.country, rf.year) for rf in files if rf.kind == "indicators"}
+    out = []
+    for code in plan.member_codes:
+        for year in range(plan.baseline_year, max(years) + 1):
+            if (code, year) not in have:
+                expected = display_path(os.path.join(reports, code, f"{year}.csv"))
+                out.append(
+                    finding(
+                        expected,
+                        None,
+                        "missing-report",
+                        f"{plan.name_of(code)} has no report for {year}",
+                        f"run `aseanwp template {code} {year} -o {expected}` and fill it in",
+                    )
+                )
+    return out
