@@ -254,5 +254,92 @@ def schema(what: str, output: str | None) -> None:
     write(plan_schema() if what == "plan" else report_schema(), output)
 
 
+# --- report ----------------------------------------------------------------------------------------------------
+
+
+SKIP_INVALID = click.option(
+    "--skip-invalid", is_flag=True, help="Leave invalid report files out (listed on stderr) instead of stopping."
+)
+
+
+def _check_year(plan: Plan, year: int | None) -> None:
+    if year is not None and year not in plan.years:
+        usage(f"year {year} is outside the plan's years {plan.baseline_year}-{plan.period.end}")
+
+
+def _check_codes(plan: Plan, countries: Sequence[str], benchmarks: Sequence[str]) -> None:
+    from aseanwp.plan import suggest
+
+    known = [*plan.member_codes, plan.region.code]
+    for c in countries:
+        if c not in known:
+            close = suggest(c, known)
+            usage(f"unknown member '{c}'" + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(known)}"))
+    ids = [b.id for b in plan.benchmarks]
+    for b in benchmarks:
+        if b not in ids:
+            close = suggest(b, ids)
+            usage(f"unknown benchmark '{b}'" + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(ids)}"))
+
+
+def load_data(obj: Context, skip_invalid: bool) -> Any:
+    """Validate every report and gather the valid figures."""
+    from aseanwp.dataset import Dataset
+
+    data = Dataset()
+    outcome = obj.validate(skip_invalid, data)
+    return data.without(outcome.invalid), outcome
+
+
+@cli.command()
+@click.option("--year", type=int, default=None, help="The year to report on [default: the latest with any value].")
+@click.option("--country", "countries", multiple=True, metavar="CODE", help="Only this member (repeatable).")
+@click.option("--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable).")
+@click.option("--detail", is_flag=True, help="Show every member's rows, not only the region's.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help=FORMAT_HELP,
+)
+@OUTPUT
+@SKIP_INVALID
+@pass_context
+def report(
+    obj: Context,
+    year: int | None,
+    countries: tuple[str, ...],
+    benchmarks: tuple[str, ...],
+    detail: bool,
+    fmt: str,
+    output: str | None,
+    skip_invalid: bool,
+) -> None:
+    """Progress per benchmark against the baseline, per member and for the region."""
+    from aseanwp.engine import compute, select
+    from aseanwp.render import report_views
+
+    plan = obj.plan()
+    countries = tuple(c.upper() for c in countries)
+    _check_year(plan, year)
+    _check_codes(plan, countries, benchmarks)
+    data, _ = load_data(obj, skip_invalid)
+    year = year or data.latest_year()
+    if year is None:
+        raise Failure(f"the reports in {obj.reports} hold no figures yet")
+    result = select(compute(plan, data, year), countries, benchmarks)
+    if fmt == "json":
+        text = report_views.as_json(result)
+    elif fmt == "csv":
+        text = report_views.as_csv(result)
+    elif fmt == "markdown":
+        text = report_views.as_markdown(result, detail=detail or bool(countries))
+    else:
+        text = report_views.as_table(result, detail=detail or bool(countries), to_file=output is not None)
+    write(text, output)
+
+
 def main() -> None:
     cli(prog_name="aseanwp")

@@ -1,0 +1,109 @@
+"""The validated figures, gathered by series: what ``report``, ``review`` and ``status`` compute from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aseanwp.reports import ReportFile
+
+SeriesKey = tuple[str, str, tuple[str, ...]]  # (country, indicator, dimension values in the indicator's order)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One reported figure of a series."""
+
+    year: int
+    value: float | None
+    lower: float | None
+    upper: float | None
+    flags: frozenset[str]
+    source: str
+    notes: str
+    ref: str  # file:line
+
+    @property
+    def illustrative(self) -> bool:
+        return "illustrative" in self.source.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionStatus:
+    country: str
+    year: int
+    action: str
+    status: str
+    source: str
+    notes: str
+    ref: str
+
+
+@dataclass
+class Dataset:
+    """Collects valid rows from the validator (an ``Emitter``), file by file so invalid files can be dropped."""
+
+    by_file: dict[str, list[tuple[SeriesKey, Point]]] = field(default_factory=lambda: defaultdict(list))
+    actions_by_file: dict[str, list[ActionStatus]] = field(default_factory=lambda: defaultdict(list))
+    files: dict[str, ReportFile] = field(default_factory=dict)
+
+    def value(
+        self,
+        rf: ReportFile,
+        line: int,
+        indicator: str,
+        dims: tuple[str, ...],
+        value: float | None,
+        lower: float | None,
+        upper: float | None,
+        flags: frozenset[str],
+        source: str,
+        notes: str,
+    ) -> None:
+        self.files[rf.file] = rf
+        point = Point(rf.year, value, lower, upper, flags, source, notes, f"{rf.file}:{line}")
+        self.by_file[rf.file].append(((rf.country, indicator, dims), point))
+
+    def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:
+        self.files[rf.file] = rf
+        self.actions_by_file[rf.file].append(
+            ActionStatus(rf.country, rf.year, action, status, source, notes, f"{rf.file}:{line}")
+        )
+
+    def without(self, invalid: Iterable[str]) -> Dataset:
+        """The same data less the given files."""
+        drop = set(invalid)
+        out = Dataset()
+        for f, rows in self.by_file.items():
+            if f not in drop:
+                out.by_file[f] = rows
+        for f, acts in self.actions_by_file.items():
+            if f not in drop:
+                out.actions_by_file[f] = acts
+        out.files = {f: rf for f, rf in self.files.items() if f not in drop}
+        return out
+
+    def series(self) -> dict[SeriesKey, list[Point]]:
+        """Every series with its points in year order (independent of the order files were read)."""
+        out: dict[SeriesKey, list[Point]] = defaultdict(list)
+        for rows in self.by_file.values():
+            for key, point in rows:
+                out[key].append(point)
+        for points in out.values():
+            points.sort(key=lambda p: p.year)
+        return dict(sorted(out.items()))
+
+    def actions(self) -> list[ActionStatus]:
+        return sorted(
+            (a for acts in self.actions_by_file.values() for a in acts), key=lambda a: (a.country, a.year, a.action)
+        )
+
+    def latest_year(self) -> int | None:
+        """The latest year with any value."""
+        years = [p.year for rows in self.by_file.values() for _, p in rows if p.value is not None]
+        return max(years) if years else None
+
+    @property
+    def indicator_files(self) -> list[ReportFile]:
+        return sorted((rf for rf in self.files.values() if rf.kind == "indicators"), key=lambda rf: rf.key)

@@ -1,0 +1,398 @@
+"""From series to the rows and benchmark summaries of ``report`` (SPEC 3 and 4). Pure: data in, data out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aseanwp.dataset import Dataset, Point, SeriesKey
+from aseanwp.plan import Indicator, Plan
+from aseanwp.progress import (
+    CONTEXT,
+    HELD_AT_ZERO,
+    NOT_AVAILABLE,
+    Rating,
+    Target,
+    change_pct,
+    rate,
+    summarise,
+)
+
+
+@dataclass
+class Row:
+    """One series (a member's or the region's) at the requested year: figures, change and status."""
+
+    benchmark: str
+    indicator: str
+    country: str
+    dimensions: dict[str, str]
+    unit: str
+    direction: str
+    base_year: int | None = None
+    base_value: float | None = None
+    year: int | None = None
+    value: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    change: float | None = None
+    change_pct: float | None = None
+    change_pp: float | None = None
+    prev_year: int | None = None
+    prev_value: float | None = None
+    prev_change_pct: float | None = None
+    target: float | None = None
+    progress_value: float | None = None
+    status: str = NOT_AVAILABLE
+    score: float | None = None
+    flags: list[str] = field(default_factory=list)
+    coverage: list[str] | None = None
+    excluded: list[dict[str, str]] | None = None
+    counts: dict[str, int] | None = None
+    sources: list[str] = field(default_factory=list)
+    # beyond SPEC 3's fields
+    region: bool = False
+    history: list[tuple[int, float]] = field(default_factory=list)  # (year, value) up to the requested year
+    illustrative: bool = False
+
+    @property
+    def total(self) -> bool:
+        return not self.dimensions
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in JSON_FIELDS}
+        d["history"] = [{"year": y, "value": v} for y, v in self.history]
+        return d
+
+
+JSON_FIELDS = (
+    "benchmark",
+    "indicator",
+    "country",
+    "dimensions",
+    "unit",
+    "direction",
+    "base_year",
+    "base_value",
+    "year",
+    "value",
+    "lower",
+    "upper",
+    "change",
+    "change_pct",
+    "change_pp",
+    "prev_year",
+    "prev_value",
+    "prev_change_pct",
+    "target",
+    "progress_value",
+    "status",
+    "score",
+    "flags",
+    "coverage",
+    "excluded",
+    "counts",
+    "sources",
+    "illustrative",
+)
+
+
+@dataclass
+class Summary:
+    benchmark: str
+    country: str
+    status: str
+    score: float | None
+    counts: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "benchmark": self.benchmark,
+            "country": self.country,
+            "status": self.status,
+            "score": self.score,
+            "counts": self.counts,
+        }
+
+
+@dataclass
+class Report:
+    plan: Plan
+    year: int
+    rows: list[Row]
+    summaries: list[Summary]
+
+    def rows_of(self, country: str | None = None, indicator: str | None = None, totals: bool = False) -> list[Row]:
+        return [
+            r
+            for r in self.rows
+            if (country is None or r.country == country)
+            and (indicator is None or r.indicator == indicator)
+            and (not totals or r.total)
+        ]
+
+    def summary(self, benchmark: str, country: str) -> Summary | None:
+        for s in self.summaries:
+            if s.benchmark == benchmark and s.country == country:
+                return s
+        return None
+
+
+def _dims(ind: Indicator, values: tuple[str, ...]) -> dict[str, str]:
+    return {name: v for name, v in zip(ind.dimensions, values, strict=False) if v}
+
+
+def _member_target(ind: Indicator, plan: Plan, code: str) -> Target | None:
+    if ind.target is None:
+        return None
+    value = ind.target.members.get(code, ind.target.value)
+    return Target(value, ind.target.year or plan.period.end)
+
+
+def _region_target(ind: Indicator, plan: Plan) -> Target | None:
+    if ind.target is None or ind.target.region is None:
+        return None
+    return Target(ind.target.region, ind.target.year or plan.period.end)
+
+
+def _rate(plan: Plan, ind: Indicator, row: Row, target: Target | None, yes_no: bool) -> Rating:
+    return rate(
+        direction=ind.direction,
+        yes_no=yes_no,
+        base_year=row.base_year,
+        base=row.base_value,
+        year=row.year,
+        value=row.value,
+        broken="break" in row.flags,
+        target=target,
+        no_target=plan.progress.no_target,
+        with_target=plan.progress.with_target,
+    )
+
+
+def _apply(row: Row, rating: Rating) -> None:
+    row.status, row.score, row.progress_value = rating.status, rating.score, rating.progress_value
+
+
+def _changes(row: Row, unit: str) -> None:
+    if row.value is not None and row.base_value is not None and row.year != row.base_year:
+        row.change = row.value - row.base_value
+        row.change_pct = change_pct(row.base_value, row.value)
+        if unit == "percent":
+            row.change_pp = row.change
+    if row.prev_value is not None and row.value is not None and row.prev_value != 0:
+        row.prev_change_pct = change_pct(row.prev_value, row.value)
+
+
+def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Point], year: int) -> Row | None:
+    """The row of one member series at ``year``; None when it has no record at or before that year."""
+    country, _, dims = key
+    upto = [p for p in points if p.year <= year]
+    if not upto:
+        return None
+    row = Row(ind.benchmark, ind.id, country, _dims(ind, dims), ind.unit, ind.direction)
+    target = _member_target(ind, plan, country)
+    row.target = target.value if target else None
+    latest = upto[-1]
+    if "not_applicable" in latest.flags:
+        row.flags = ["not_applicable"]
+        row.sources = [latest.ref]
+        row.status = CONTEXT if ind.direction == "none" else NOT_AVAILABLE
+        return row
+    valued = [p for p in upto if p.value is not None]
+    row.history = [(p.year, p.value) for p in valued if p.value is not None]
+    flags: list[str] = []
+    used: list[Point] = []
+    if valued:
+        base = next((p for p in valued if p.year == plan.baseline_year), valued[0])
+        current = valued[-1]
+        if base.year != plan.baseline_year:
+            flags.append("baseline_substituted")
+        if current.year < year:
+            flags.append("stale")
+        row.base_year, row.base_value = base.year, base.value
+        row.year, row.value = current.year, current.value
+        row.lower, row.upper = current.lower, current.upper
+        used = [base, current]
+        if any("break" in p.flags for p in upto if base.year < p.year <= current.year):
+            flags.append("break")
+        earlier = [p for p in valued if p.year < current.year]
+        if earlier:
+            row.prev_year, row.prev_value = earlier[-1].year, earlier[-1].value
+            used.append(earlier[-1])
+    if latest.value is None and latest.lower is not None and (not valued or latest.year > valued[-1].year):
+        # only a range was published for the latest year: shown, not computed with
+        row.lower, row.upper = latest.lower, latest.upper
+        used.append(latest)
+    for p in used:
+        flags.extend(f for f in ("estimate", "provisional") if f in p.flags)
+    row.flags = _ordered_flags(flags)
+    row.sources = sorted({p.ref for p in used}, key=_ref_order)
+    row.illustrative = any(p.illustrative for p in used)
+    _changes(row, ind.unit)
+    _apply(row, _rate(plan, ind, row, target, ind.unit == "yes_no"))
+    return row
+
+
+FLAG_ORDER = ("baseline_substituted", "stale", "break", "estimate", "provisional", "not_applicable")
+
+
+def _ordered_flags(flags: Sequence[str]) -> list[str]:
+    return [f for f in FLAG_ORDER if f in flags]
+
+
+def _ref_order(ref: str) -> tuple[str, int]:
+    file, _, line = ref.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0)
+
+
+def _value_at(points: Sequence[Point], year: int) -> Point | None:
+    for p in points:
+        if p.year == year and p.value is not None:
+            return p
+    return None
+
+
+def region_row(
+    plan: Plan,
+    ind: Indicator,
+    dims: tuple[str, ...],
+    members: dict[str, Sequence[Point]],
+    member_rows: dict[str, Row],
+    year: int,
+) -> Row:
+    """The region's row of one indicator and breakdown: a like-for-like sum, or for rates the members' ratings."""
+    row = Row(ind.benchmark, ind.id, plan.region.code, _dims(ind, dims), ind.unit, ind.direction, region=True)
+    if ind.aggregate == "none":
+        statuses = Counter(r.status for r in member_rows.values())
+        rated = {c: r for c, r in member_rows.items() if r.score is not None}
+        row.coverage = sorted(rated)
+        row.excluded = []
+        row.counts = dict(sorted(statuses.items()))
+        if ind.direction == "none":
+            row.status = CONTEXT
+        else:
+            row.status, row.score = summarise(
+                [r.status for r in member_rows.values()], [r.score for r in rated.values() if r.score is not None]
+            )
+            if not rated and member_rows and all(r.status == HELD_AT_ZERO for r in member_rows.values()):
+                row.status = HELD_AT_ZERO
+        row.sources = sorted({s for r in rated.values() for s in r.sources}, key=_ref_order)
+        row.illustrative = any(r.illustrative for r in rated.values())
+        return row
+
+    base_year = plan.baseline_year
+    covered: dict[str, tuple[Point, Point]] = {}
+    excluded: list[dict[str, str]] = []
+    for code in sorted(members):
+        points = [p for p in members[code] if p.year <= year]
+        if not points:
+            continue
+        latest = points[-1]
+        base = _value_at(points, base_year)
+        current = _value_at(points, year)
+        if "not_applicable" in latest.flags:
+            reason = "not_applicable"
+        elif base is None:
+            reason = "no_baseline"
+        elif current is None:
+            reason = "no_value"
+        elif any("break" in p.flags for p in points if base_year < p.year <= year):
+            reason = "break"
+        else:
+            covered[code] = (base, current)
+            continue
+        excluded.append({"code": code, "reason": reason})
+    row.coverage = sorted(covered)
+    row.excluded = excluded
+    target = _region_target(ind, plan)
+    row.target = target.value if target else None
+    used: list[Point] = []
+    if covered:
+        row.base_year, row.year = base_year, year
+        row.base_value = sum(b.value for b, _ in covered.values() if b.value is not None)
+        row.value = sum(c.value for _, c in covered.values() if c.value is not None)
+        used = [p for pair in covered.values() for p in pair]
+        # the previous year: the latest earlier year in which every covered member has a value
+        for prev in range(year - 1, base_year - 1, -1):
+            at = [_value_at(members[c], prev) for c in covered]
+            if all(p is not None for p in at):
+                row.prev_year = prev
+                row.prev_value = sum(p.value for p in at if p is not None and p.value is not None)
+                used.extend(p for p in at if p is not None)
+                break
+        row.history = _region_history(members, list(covered), base_year, year)
+        flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
+        row.flags = _ordered_flags(flags)
+    row.sources = sorted({p.ref for p in used}, key=_ref_order)
+    row.illustrative = any(p.illustrative for p in used)
+    _changes(row, ind.unit)
+    # a yes/no region row counts the members at yes and is rated as a count (rules 6 to 8)
+    _apply(row, _rate(plan, ind, row, target, False))
+    return row
+
+
+def _region_history(
+    members: dict[str, Sequence[Point]], covered: list[str], first: int, last: int
+) -> list[tuple[int, float]]:
+    out = []
+    for y in range(first, last + 1):
+        at = [_value_at(members[c], y) for c in covered]
+        if all(p is not None for p in at):
+            out.append((y, sum(p.value for p in at if p is not None and p.value is not None)))
+    return out
+
+
+def compute(plan: Plan, data: Dataset, year: int) -> Report:
+    """Every member row, every region row and every benchmark summary at ``year``."""
+    series = data.series()
+    rows: list[Row] = []
+    by_combo: dict[tuple[str, tuple[str, ...]], dict[str, Sequence[Point]]] = {}
+    member_rows: dict[tuple[str, tuple[str, ...]], dict[str, Row]] = {}
+    for key, points in series.items():
+        country, ind_id, dims = key
+        ind = plan.indicator(ind_id)
+        if ind is None or plan.member(country) is None:
+            continue
+        by_combo.setdefault((ind_id, dims), {})[country] = points
+        row = member_row(plan, ind, key, points, year)
+        if row is not None:
+            rows.append(row)
+            member_rows.setdefault((ind_id, dims), {})[country] = row
+    for (ind_id, dims), members in by_combo.items():
+        ind = plan.indicator(ind_id)
+        assert ind is not None
+        if (ind_id, dims) in member_rows:
+            rows.append(region_row(plan, ind, dims, members, member_rows[(ind_id, dims)], year))
+    order = {i.id: n for n, i in enumerate(plan.indicators)}
+    members_order = {c: n for n, c in enumerate([*plan.member_codes, plan.region.code])}
+    rows.sort(key=lambda r: (order[r.indicator], tuple(r.dimensions.items()), members_order[r.country]))
+    return Report(plan, year, rows, _summaries(plan, rows))
+
+
+def _summaries(plan: Plan, rows: list[Row]) -> list[Summary]:
+    out = []
+    for b in plan.benchmarks:
+        inds = plan.benchmark_indicators(b.id)
+        only_context = all(i.direction == "none" for i in inds)
+        for code in [*plan.member_codes, plan.region.code]:
+            own = [r for r in rows if r.benchmark == b.id and r.country == code and r.total]
+            statuses = [r.status for r in own]
+            counts = dict(sorted(Counter(statuses).items()))
+            if only_context:
+                status, mean = CONTEXT, None
+            else:
+                status, mean = summarise(statuses, [r.score for r in own if r.score is not None])
+            out.append(Summary(b.id, code, status, mean, counts))
+    return out
+
+
+def select(report: Report, countries: Sequence[str], benchmarks: Sequence[str]) -> Report:
+    """Rows and summaries of the selected members (the region only when none is given or it is named)."""
+    wanted = set(countries) if countries else {*report.plan.member_codes, report.plan.region.code}
+    bms = set(benchmarks) if benchmarks else {b.id for b in report.plan.benchmarks}
+    rows = [r for r in report.rows if r.country in wanted and r.benchmark in bms]
+    sums = [s for s in report.summaries if s.country in wanted and s.benchmark in bms]
+    return Report(report.plan, report.year, rows, sums)

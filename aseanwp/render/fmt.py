@@ -1,0 +1,99 @@
+"""Number and status formatting shared by the terminal and Markdown views."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aseanwp.plan import Plan
+
+SYMBOLS = {
+    "target_achieved": "✓",
+    "substantial_progress": "▲",
+    "moderate_progress": "↗",
+    "limited_progress": "→",
+    "deterioration": "▼",
+    "held_at_zero": "○",
+    "not_comparable": "≠",
+    "not_available": "?",
+    "context": "·",
+}
+COLOURS = {
+    "target_achieved": "bold green",
+    "substantial_progress": "green",
+    "moderate_progress": "yellow",
+    "limited_progress": "dark_orange",
+    "deterioration": "bold red",
+    "held_at_zero": "cyan",
+    "not_comparable": "magenta",
+    "not_available": "dim",
+    "context": "dim",
+}
+STATUS_ORDER = tuple(SYMBOLS)
+_SPARK = "▁▂▃▄▅▆▇█"
+
+
+def number(x: float | None, unit: str = "") -> str:
+    """Thousands separators; decimals only where the figure has them (at most 2)."""
+    if x is None:
+        return "–"
+    if unit == "yes_no":
+        return "yes" if x >= 1 else "no"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def with_unit(x: float | None, unit: str) -> str:
+    if x is None:
+        return "–"
+    if unit == "percent":
+        return f"{number(x)}%"
+    if unit in ("yes_no", "count"):
+        return number(x, unit)
+    return f"{number(x)} {unit}"
+
+
+def signed(x: float | None, suffix: str = "") -> str:
+    """A change with its sign and one decimal."""
+    if x is None:
+        return "–"
+    if abs(x) < 0.05:
+        x = 0.0
+    return f"{x:+,.1f}{suffix}"
+
+
+def change(change_value: float | None, pct: float | None, pp: float | None, unit: str) -> str:
+    """'+94.7%' for counts and sizes; '-0.5 pp (-25.0%)' for rates; the absolute change when % is undefined."""
+    if pp is not None:
+        return f"{signed(pp, ' pp')} ({signed(pct, '%')})" if pct is not None else signed(pp, " pp")
+    if pct is not None:
+        return signed(pct, "%")
+    if change_value is None:
+        return "–"
+    if unit == "yes_no":
+        return "unchanged" if change_value == 0 else ("no → yes" if change_value > 0 else "yes → no")
+    return f"{'+' if change_value > 0 else ''}{number(change_value)}" if change_value else "0"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    if len(values) < 2:
+        return ""
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        return _SPARK[3] * len(values)
+    return "".join(_SPARK[round((v - lo) / (hi - lo) * (len(_SPARK) - 1))] for v in values)
+
+
+def status_text(plan: Plan, status: str) -> str:
+    """The status as a symbol and the plan's words, readable without colour."""
+    return f"{SYMBOLS.get(status, '?')} {plan.progress.label(status)}"
+
+
+def spread(plan: Plan, statuses: Sequence[str]) -> str:
+    """'3 ▲ 2 ▼ 1 ?': how many member series have each status."""
+    counts = {s: statuses.count(s) for s in STATUS_ORDER if s in statuses}
+    return " ".join(f"{n} {SYMBOLS[s]}" for s, n in counts.items())
+
+
+def score(x: float | None) -> str:
+    return "–" if x is None else f"{x:+.2f}"

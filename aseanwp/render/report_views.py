@@ -1,0 +1,221 @@
+"""``aseanwp report``: the computed rows and summaries as a terminal view, Markdown, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from aseanwp.engine import JSON_FIELDS, Report, Row
+from aseanwp.render import fmt
+from aseanwp.render.md import esc, table
+from aseanwp.textsafe import clean
+
+
+def _num(x: Any) -> Any:
+    """JSON numbers: integral floats as integers, everything else unchanged."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
+        return int(x)
+    if isinstance(x, dict):
+        return {k: _num(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_num(v) for v in x]
+    return x
+
+
+def as_json(report: Report) -> str:
+    doc = {
+        "format_version": 1,
+        "plan": report.plan.title,
+        "baseline_year": report.plan.baseline_year,
+        "year": report.year,
+        "rows": [_num(r.as_dict()) for r in report.rows],
+        "benchmarks": [_num(s.as_dict()) for s in report.summaries],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- CSV -----------------------------------------------------------------------------------------------------
+
+CSV_FIELDS = tuple(f for f in JSON_FIELDS)
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _num(value)
+    text = str(value)
+    if text.startswith(_FORMULA):
+        return "'" + text
+    return text
+
+
+def _csv_value(field: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):  # excluded: code=reason
+            return ";".join(f"{e['code']}={e['reason']}" for e in value)
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def as_csv(report: Report) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for r in report.rows:
+        d = r.as_dict()
+        writer.writerow([safe_cell(_csv_value(f, d[f])) for f in CSV_FIELDS])
+    return buf.getvalue()
+
+
+# --- Markdown ------------------------------------------------------------------------------------------------
+
+
+def display_unit(row: Row) -> str:
+    """A region row of a yes/no indicator counts the members at yes."""
+    return "count" if row.region and row.unit == "yes_no" else row.unit
+
+
+def _coverage(report: Report, row: Row) -> str:
+    if row.coverage is None:
+        return ""
+    return f"{len(row.coverage)}/{len(report.plan.members)}"
+
+
+def legend(report: Report) -> str:
+    plan = report.plan
+    return "Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(plan.progress.label(s))}" for s in fmt.STATUS_ORDER) + "."
+
+
+def as_markdown(report: Report, detail: bool = False) -> str:
+    plan = report.plan
+    out = [
+        f"# Progress against the {plan.baseline_year} baseline, {report.year}",
+        "",
+        f"{esc(plan.title)}.",
+        "",
+        legend(report),
+        "",
+    ]
+    for goal in plan.goals:
+        benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and report.rows_of() and _has(report, b.id)]
+        if not benchmarks:
+            continue
+        out += [f"## Goal {goal.id}: {esc(goal.title)}", ""]
+        for b in benchmarks:
+            s = report.summary(b.id, plan.region.code)
+            head = f"### {b.id} {esc(b.text)}"
+            out += [head, ""]
+            if s is not None:
+                out += [f"{plan.region.name}: **{esc(fmt.status_text(plan, s.status))}** (score {fmt.score(s.score)})", ""]
+            rows = [r for r in report.rows if r.benchmark == b.id and (detail or r.region or not _region_shown(report))]
+            body = [
+                [
+                    f"`{r.indicator}`" + (f" ({esc(', '.join(r.dimensions.values()))})" if r.dimensions else ""),
+                    esc(plan.name_of(r.country)),
+                    f"{fmt.number(r.base_value, display_unit(r))} ({r.base_year})" if r.base_year else "–",
+                    f"{fmt.number(r.value, display_unit(r))} ({r.year})" if r.year else "–",
+                    esc(fmt.change(r.change, r.change_pct, r.change_pp, display_unit(r))),
+                    _coverage(report, r),
+                    esc(fmt.status_text(plan, r.status)),
+                    esc(", ".join(r.flags)),
+                ]
+                for r in rows
+            ]
+            out.append(
+                table(
+                    ["Indicator", "Member", "Baseline", "Latest", "Change", "Coverage", "Status", "Flags"],
+                    body,
+                    "llrrrrll",
+                )
+            )
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _has(report: Report, benchmark: str) -> bool:
+    return any(r.benchmark == benchmark for r in report.rows)
+
+
+def _region_shown(report: Report) -> bool:
+    return any(r.region for r in report.rows)
+
+
+# --- terminal ------------------------------------------------------------------------------------------------
+
+
+def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str:
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    from aseanwp.render.console import render
+
+    plan = report.plan
+    parts: list[Any] = []
+    region_code = plan.region.code
+    show_members = detail or not _region_shown(report)
+    for goal in plan.goals:
+        benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and _has(report, b.id)]
+        if not benchmarks:
+            continue
+        parts.append(Rule(Text(f"Goal {goal.id}: {clean(goal.title)}  ({report.year} against {plan.baseline_year})")))
+        for b in benchmarks:
+            summaries = [s for s in report.summaries if s.benchmark == b.id]
+            region = next((s for s in summaries if s.country == region_code), None)
+            head = Text()
+            head.append(f"{b.id} ", style="bold")
+            head.append(clean(b.text))
+            parts.append(head)
+            line = Text("   ")
+            if region is not None:
+                line.append(fmt.status_text(plan, region.status), style=fmt.COLOURS.get(region.status, ""))
+                line.append(f"  score {fmt.score(region.score)}")
+            members = [s.status for s in summaries if s.country != region_code]
+            if members:
+                line.append(f"   members: {fmt.spread(plan, members)}", style="")
+            parts.append(line)
+            t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1), header_style="bold")
+            t.add_column("indicator", overflow="fold", min_width=22, max_width=30)
+            if show_members:
+                t.add_column("who")
+            for name in ("baseline", "latest", "change"):
+                t.add_column(name, justify="right", no_wrap=True)
+            t.add_column("trend", no_wrap=True)
+            t.add_column("cover", justify="right", no_wrap=True)
+            t.add_column("status", no_wrap=True)
+            t.add_column("member series", no_wrap=True)
+            for r in report.rows:
+                if r.benchmark != b.id or (not r.region and not show_members):
+                    continue
+                label = r.indicator + (f" ({', '.join(r.dimensions.values())})" if r.dimensions else "")
+                member_statuses = [
+                    m.status
+                    for m in report.rows
+                    if not m.region and m.indicator == r.indicator and m.dimensions == r.dimensions
+                ]
+                unit = display_unit(r)
+                who = [r.country] if show_members else []
+                t.add_row(
+                    clean(label),
+                    *who,
+                    f"{fmt.number(r.base_value, unit)} ({r.base_year})" if r.base_year else "–",
+                    f"{fmt.number(r.value, unit)} ({r.year})" if r.year else "–",
+                    fmt.change(r.change, r.change_pct, r.change_pp, unit),
+                    fmt.sparkline([v for _, v in r.history]),
+                    _coverage(report, r),
+                    Text(fmt.status_text(plan, r.status), style=fmt.COLOURS.get(r.status, "")),
+                    fmt.spread(plan, member_statuses) if r.region else "",
+                )
+            parts.append(t)
+            parts.append(Text(""))
+    parts.append(Text(legend(report).replace("\\", ""), style="dim"))
+    return render(Group(*parts), to_file=to_file)
