@@ -128,6 +128,13 @@ def load(text: str, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or str(exc)
+        if "maximum nesting depth" in problem:  # libyaml's own bound on nesting
+            raise YamlProblem(
+                finding(file, line, "too-complex", "the document is nested too deeply", "a plan needs little nesting")
+            ) from None
+        if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            # e.g. a quote never closed: the problem shows at the end of the file, the cause where it opened
+            problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise YamlProblem(
             finding(file, line, "yaml-syntax", f"YAML syntax: {problem}", "check indentation, colons and quotes")
         ) from None

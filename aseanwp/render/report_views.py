@@ -192,7 +192,7 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
             t.add_column("trend", no_wrap=True)
             t.add_column("cover", justify="right", no_wrap=True)
             t.add_column("status", no_wrap=True)
-            t.add_column("member series", no_wrap=True)
+            t.add_column("member series", min_width=10)
             for r in report.rows:
                 if r.benchmark != b.id or (not r.region and not show_members):
                     continue
