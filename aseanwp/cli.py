@@ -341,5 +341,79 @@ def report(
     write(text, output)
 
 
+# --- status and template ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True, help=FORMAT_HELP
+)
+@OUTPUT
+@pass_context
+def status(obj: Context, fmt: str, output: str | None) -> None:
+    """Who has reported what: members by years, each cell the share of core indicators filled.
+
+    A cell marked '!' is a file with errors (its valid rows still count); 'missing' is a year without a file.
+    """
+    from aseanwp.completeness import completeness
+    from aseanwp.dataset import Dataset
+    from aseanwp.reports import discover
+    from aseanwp.render import status_view
+    from aseanwp.validation import InputError, run
+
+    plan = obj.plan()
+    data = Dataset()
+    try:
+        outcome = run(plan, obj.reports, (), data)
+    except InputError as exc:
+        raise Failure(str(exc)) from None
+    files = [rf for rf in discover(obj.reports).files if rf.kind == "indicators" and rf.year in plan.years]
+    present = {(rf.country, rf.year) for rf in files}
+    invalid = {(rf.country, rf.year) for rf in files if rf.file in outcome.invalid}
+    last = max([rf.year for rf in files], default=plan.baseline_year)
+    years = range(plan.baseline_year, last + 1)
+    cells = completeness(plan, data, present, years, invalid)
+    if fmt == "json":
+        text = status_view.as_json(plan, cells, years)
+    elif fmt == "markdown":
+        text = status_view.as_markdown(plan, cells, years)
+    else:
+        text = status_view.as_table(plan, cells, years, to_file=output is not None)
+    write(text, output)
+
+
+@cli.command()
+@click.argument("code")
+@click.argument("year", type=int)
+@click.option("--actions", is_flag=True, help="The actions file instead of the indicator file.")
+@click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE (refuses to replace one).")
+@click.option("--force", is_flag=True, help="With -o: replace an existing file.")
+@pass_context
+def template(obj: Context, code: str, year: int, actions: bool, output: str | None, force: bool) -> None:
+    """A blank Country Report for member CODE and YEAR, in the standard format.
+
+    Save it as <reports>/CODE/YEAR.csv (or YEAR-actions.csv with --actions), fill in value and source, and run
+    `aseanwp validate` on it.
+    """
+    from aseanwp.output import OutputError, create_new
+    from aseanwp.template import actions_template, indicator_template
+
+    plan = obj.plan()
+    code = code.upper()
+    if code == plan.region.code:
+        usage(f"{code} is the region's code; a report is made per member ({', '.join(plan.member_codes)})")
+    _check_codes(plan, [code], [])
+    _check_year(plan, year)
+    text = (actions_template if actions else indicator_template)(plan, code, year)
+    if output is None:
+        write(text, None)
+        return
+    try:
+        create_new(output, text, force)
+    except OutputError as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True)
+
+
 def main() -> None:
     cli(prog_name="aseanwp")
