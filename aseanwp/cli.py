@@ -415,5 +415,55 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
     click.echo(f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True)
 
 
+# --- review ----------------------------------------------------------------------------------------------------
+
+
+@cli.command("review")
+@click.argument("kind", type=click.Choice(["annual", "midterm", "final"]))
+@click.option("--year", type=int, default=None, help="The meeting year of an annual review [default: the latest].")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help=FORMAT_HELP
+)
+@OUTPUT
+@SKIP_INVALID
+@pass_context
+def review_command(
+    obj: Context, kind: str, year: int | None, fmt: str, output: str | None, skip_invalid: bool
+) -> None:
+    """The annual, mid-term or final review summary, as Markdown for the meeting record.
+
+    The mid-term and final reviews take their years from the plan; an annual review takes --year.
+    """
+    from aseanwp.completeness import completeness
+    from aseanwp.engine import compute
+    from aseanwp.render import review_md
+    from aseanwp.reports import discover
+    from aseanwp.review import build, reports_commit
+
+    plan = obj.plan()
+    if kind != "annual" and year is not None:
+        usage(f"the {kind} review's year comes from the plan; --year is for annual reviews")
+    data, outcome = load_data(obj, skip_invalid)
+    if kind == "annual" and year is None:
+        latest = data.latest_year()
+        years = [r.year for r in plan.reviews if r.kind == "annual" and (latest is None or r.figures_year <= latest)]
+        if not years:
+            usage("no annual review in the plan has figures yet; give --year")
+        year = max(years)
+    rv = plan.review(kind, year)
+    if rv is None:
+        known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
+        usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
+    files = [rf for rf in discover(obj.reports).files if rf.kind == "indicators" and rf.year in plan.years]
+    present = {(rf.country, rf.year) for rf in files}
+    years_range = range(plan.baseline_year, rv.figures_year + 1)
+    cells = completeness(plan, data, present, years_range)
+    report = compute(plan, data, rv.figures_year)
+    warnings = [f for f in outcome.findings if f.severity == "warning"]
+    used_files = len({rf.file for rf in data.files.values() if rf.year <= rv.figures_year})
+    doc = build(plan, rv, report, data, cells, years_range, warnings, used_files, reports_commit(obj.reports))
+    write(review_md.as_json(doc) if fmt == "json" else review_md.render(plan, doc), output)
+
+
 def main() -> None:
     cli(prog_name="aseanwp")

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 from aseanwp.textsafe import clean
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Inline markup characters; '(' '+' '#' and the like only matter at the start of a line (handled below).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_LINE_START = re.compile(r"^(\s*)(?:([#+\-=]+)(?=\s|$)|(>)|([0-9]+)([.)])(?=\s|$))")
 
 
 def esc(text: object) -> str:
@@ -15,8 +17,14 @@ def esc(text: object) -> str:
     s = clean(str(text))
     s = _SPECIAL.sub(r"\\\1", s)
     s = s.replace("&", "&amp;")
-    # a leading '-' or '1.' would start a list only at the start of a line; cells and inline text are safe
-    return s
+    # text placed at the start of a line or list item must not open a heading, list or quote
+    return _LINE_START.sub(_escape_start, s)
+
+
+def _escape_start(m: re.Match[str]) -> str:
+    if m.group(4):  # "1. " -> "1\. "
+        return f"{m.group(1)}{m.group(4)}\\{m.group(5)}"
+    return m.group(1) + "\\" + (m.group(2) or m.group(3))
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> str:

@@ -1,0 +1,281 @@
+"""The review documents of the monitoring mechanism (SPEC 6), built as plain data; renderers make Markdown or JSON.
+
+Building the content once as data and rendering it twice keeps ``--format json`` and the Markdown in step.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from aseanwp.checks import ACTION_STATUSES
+from aseanwp.completeness import Cell
+from aseanwp.dataset import Dataset
+from aseanwp.engine import Report, Row
+from aseanwp.findings import Finding
+from aseanwp.plan import Plan, Review
+
+METHOD = (
+    "Progress measure of Statistics Canada as implemented by Open SDG (sdg-build ProgressMeasure), with the "
+    "differences of the aseanwp specification: zero baselines are not replaced, a target of 0 takes a linear path, "
+    "yes/no indicators have their own rule."
+)
+STARTED = ("ongoing", "completed")
+
+
+def git_commit(folder: str) -> str | None:
+    """The commit of the repository holding ``folder`` ('+dirty' when the folder has uncommitted changes)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", folder, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", folder, "status", "--porcelain", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = head.stdout.strip()
+    return commit + ("+dirty" if dirty.stdout.strip() else "") if commit else None
+
+
+def _headline(report: Report, benchmark: str) -> Row | None:
+    """The benchmark's headline region series: its first rated indicator with figures, else its first one."""
+    plan = report.plan
+    region = [r for r in report.rows if r.region and r.total and r.benchmark == benchmark]
+    order = {i.id: n for n, i in enumerate(plan.indicators)}
+    region.sort(key=lambda r: order[r.indicator])
+    for r in region:
+        if r.direction != "none" and r.history:
+            return r
+    for r in region:
+        if r.history:
+            return r
+    return region[0] if region else None
+
+
+def _figure(row: Row) -> dict[str, Any]:
+    return {
+        "indicator": row.indicator,
+        "unit": row.unit,
+        "base_year": row.base_year,
+        "base_value": row.base_value,
+        "year": row.year,
+        "value": row.value,
+        "change": row.change,
+        "change_pct": row.change_pct,
+        "change_pp": row.change_pp,
+        "coverage": row.coverage,
+        "status": row.status,
+    }
+
+
+def _series_name(plan: Plan, row: Row) -> str:
+    ind = plan.indicator(row.indicator)
+    name = ind.name if ind else row.indicator
+    if row.dimensions:
+        name += " (" + ", ".join(row.dimensions.values()) + ")"
+    return f"{plan.name_of(row.country)}: {name}"
+
+
+def build(
+    plan: Plan,
+    review: Review,
+    report: Report,
+    data: Dataset,
+    cells: dict[tuple[str, int], Cell],
+    years: range,
+    warnings: Sequence[Finding],
+    files: int,
+    commit: str | None,
+) -> dict[str, Any]:
+    """The whole content of one review as JSON-ready data."""
+    refs: dict[str, tuple[str, str]] = {}
+    for rows in data.by_file.values():
+        for _, p in rows:
+            refs[p.ref] = (p.source, p.notes)
+    used = sorted({s for r in report.rows for s in r.sources})
+    illustrative = [s for s in used if "illustrative" in refs.get(s, ("", ""))[0].lower()]
+
+    goals = []
+    for goal in plan.goals:
+        benchmarks = []
+        for b in (b for b in plan.benchmarks if b.goal == goal.id):
+            region = report.summary(b.id, plan.region.code)
+            member_statuses = Counter(
+                s.status for s in report.summaries if s.benchmark == b.id and s.country != plan.region.code
+            )
+            head = _headline(report, b.id)
+            inds = [i.id for i in plan.benchmark_indicators(b.id)]
+            table_rows = []
+            for code in [*plan.member_codes, plan.region.code]:
+                cells_of = []
+                for ind_id in inds:
+                    row = next((r for r in report.rows_of(code, ind_id, totals=True)), None)
+                    cells_of.append(
+                        None
+                        if row is None
+                        else {"status": row.status, "value": row.value, "year": row.year, "flags": row.flags}
+                    )
+                if any(c is not None for c in cells_of):
+                    table_rows.append({"country": code, "name": plan.name_of(code), "cells": cells_of})
+            chart = None
+            if head is not None and len(head.history) >= 2:
+                chart = {
+                    "indicator": head.indicator,
+                    "unit": head.unit,
+                    "years": [y for y, _ in head.history],
+                    "values": [v for _, v in head.history],
+                    "target": head.target,
+                }
+            benchmarks.append(
+                {
+                    "id": b.id,
+                    "text": b.text,
+                    "status": region.status if region else "not_available",
+                    "member_statuses": dict(sorted(member_statuses.items())),
+                    "headline": _figure(head) if head is not None else None,
+                    "indicators": inds,
+                    "table": table_rows,
+                    "chart": chart,
+                }
+            )
+        goals.append({"id": goal.id, "title": goal.title, "benchmarks": benchmarks})
+
+    return {
+        "format_version": 1,
+        "review": {"kind": review.kind, "title": review.title, "year": review.year, "data_year": review.figures_year},
+        "plan": {"title": plan.title, "baseline_year": plan.baseline_year, "period": plan.period.model_dump()},
+        "data": {"files": files, "commit": commit},
+        "method": {
+            "reference": METHOD,
+            "no_target": plan.progress.no_target.model_dump(),
+            "with_target": plan.progress.with_target.model_dump(),
+            "labels": {s: plan.progress.label(s) for s in _statuses()},
+        },
+        "illustrative": bool(illustrative),
+        "illustrative_figures": len(illustrative),
+        "completeness": {
+            "years": list(years),
+            "core_indicators": next(iter(cells.values())).core if cells else 0,
+            "members": [
+                {"code": m.code, "name": m.name, "shares": {str(y): cells[(m.code, y)].share for y in years}}
+                for m in plan.members
+            ],
+        },
+        "goals": goals,
+        "actions": _actions(plan, data, review.figures_year) if review.kind in ("midterm", "final") else None,
+        "notes": _notes(plan, report, cells, years, warnings, refs),
+        "sources": _sources(used, refs),
+    }
+
+
+def _statuses() -> tuple[str, ...]:
+    from aseanwp.plan import STATUSES
+
+    return STATUSES
+
+
+def _actions(plan: Plan, data: Dataset, data_year: int) -> dict[str, Any]:
+    """Per action: members per status in each member's latest actions file at or before the data year."""
+    latest: dict[str, int] = {}
+    for a in data.actions():
+        if a.year <= data_year:
+            latest[a.country] = max(latest.get(a.country, a.year), a.year)
+    statuses: dict[str, dict[str, str]] = {}
+    for a in data.actions():
+        if latest.get(a.country) == a.year:
+            statuses.setdefault(a.action, {})[a.country] = a.status
+    rows = []
+    for objective in plan.objectives:
+        for action in objective.actions:
+            got = statuses.get(action.id, {})
+            counts = Counter(got.values())
+            rows.append(
+                {
+                    "id": action.id,
+                    "text": action.text,
+                    "counts": {s: counts.get(s, 0) for s in ACTION_STATUSES},
+                    "not_reported": len(plan.members) - len(got),
+                }
+            )
+    return {
+        "files": {code: f"{year}" for code, year in sorted(latest.items())},
+        "rows": rows,
+        "not_started_by_any": [r["id"] for r in rows if not any(r["counts"][s] for s in STARTED)],
+    }
+
+
+def _notes(
+    plan: Plan,
+    report: Report,
+    cells: dict[tuple[str, int], Cell],
+    years: range,
+    warnings: Sequence[Finding],
+    refs: dict[str, tuple[str, str]],
+) -> dict[str, list[str]]:
+    notes: dict[str, list[str]] = {
+        "substituted_baselines": [],
+        "breaks": [],
+        "exclusions": [],
+        "stale": [],
+        "estimates_and_ranges": [],
+        "not_reported": [],
+        "report_notes": [],
+        "warnings": [],
+    }
+    for r in report.rows:
+        name = _series_name(plan, r)
+        if "baseline_substituted" in r.flags:
+            notes["substituted_baselines"].append(f"{name}: baseline {r.base_year} instead of {plan.baseline_year}")
+        if "break" in r.flags:
+            notes["breaks"].append(f"{name}: series break between {r.base_year} and {r.year}; not comparable")
+        if "stale" in r.flags:
+            notes["stale"].append(f"{name}: latest figure is from {r.year}")
+        if r.region and r.excluded:
+            reasons = ", ".join(f"{e['code']} ({e['reason'].replace('_', ' ')})" for e in r.excluded)
+            notes["exclusions"].append(f"{name}: left out of the sum: {reasons}")
+        marks = [f for f in ("estimate", "provisional") if f in r.flags]
+        if not r.region and (marks or r.lower is not None):
+            what = ", ".join(marks)
+            if r.lower is not None and r.upper is not None:
+                what = (what + "; " if what else "") + f"range {r.lower:,g} to {r.upper:,g}"
+            notes["estimates_and_ranges"].append(f"{name}: {what}")
+    for code in plan.member_codes:
+        missing = [str(y) for y in years if not cells[(code, y)].file]
+        if missing:
+            notes["not_reported"].append(f"{plan.name_of(code)}: no report for {', '.join(missing)}")
+    used = sorted({s for r in report.rows if not r.region for s in r.sources})
+    for ref in used:
+        text = refs.get(ref, ("", ""))[1].strip()
+        if text:
+            notes["report_notes"].append(f"{ref}: {text}")
+    for f in warnings:
+        where = f"{f.file}:{f.line}" if f.line else f.file
+        notes["warnings"].append(f"{where}: {f.code}: {f.message}")
+    return notes
+
+
+def _sources(used: list[str], refs: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    """Every figure used, grouped by the source its row names."""
+    by_source: dict[str, list[str]] = {}
+    for ref in used:
+        by_source.setdefault(refs.get(ref, ("(unknown)", ""))[0] or "(no source)", []).append(ref)
+
+    def ref_key(ref: str) -> tuple[str, int]:
+        file, _, line = ref.rpartition(":")
+        return (file, int(line) if line.isdigit() else 0)
+
+    return [{"source": s, "refs": sorted(r, key=ref_key)} for s, r in sorted(by_source.items())]
+
+
+def reports_commit(reports: str) -> str | None:
+    return git_commit(reports) if os.path.isdir(reports) else None

@@ -1,0 +1,661 @@
+"""`aseanwp validate` end to end: every finding code on a tiny file, spreadsheet flavours, formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import HEADER, ROOT, SHIPPED_REPORTS, Workspace, all_findings, invoke_cli, only, snapshot
+
+from aseanwp.findings import Finding, render_github
+
+F = "reports/BRN/2008.csv"  # the baseline year's file: no cross-file warnings about it
+
+
+def check_one(ws: Workspace, content: str | bytes, code: str, rel: str = "BRN/2008.csv") -> dict[str, Any]:
+    """Validate one file given by path; it must have exactly one finding, of ``code``."""
+    ws.write(rel, content)
+    exit_code, doc = ws.validate_json(f"reports/{rel}")
+    finding = only(doc, code)
+    assert len(all_findings(doc)) == 1, doc
+    assert exit_code == (1 if finding["severity"] == "error" else 0)
+    assert doc["valid"] is (finding["severity"] != "error")
+    assert doc["files"] == 1
+    assert finding["file"] == f"reports/{rel}"
+    assert finding["message"] and isinstance(finding["hint"], str)
+    return finding
+
+
+def where(f: dict[str, Any]) -> tuple[Any, Any, str]:
+    return f["line"], f["column"], f["severity"]
+
+
+# --- cells ----------------------------------------------------------------------------------------------------
+
+CELL_CASES = [
+    # (code, file content, expected line, expected column)
+    ("unknown-indicator", "indicator,value,source\nopium_poppy_area,5,x\n", 2, "indicator"),
+    ("bad-number", "indicator,value,source\nheroin_seized_kg,12,x\ncannabis_area_ha,1e3,x\n", 3, "value"),
+    ("bad-number", "indicator,value,source\ncannabis_area_ha,nan,x\n", 2, "value"),
+    ("bad-number", "indicator,value,source\ncannabis_area_ha,inf,x\n", 2, "value"),
+    ("bad-number", "indicator,value,source\ncannabis_area_ha,1_000,x\n", 2, "value"),
+    ("bad-number", "indicator,value,source\ncannabis_area_ha,\u0663,x\n", 2, "value"),
+    ("bad-number", "indicator,value,source\ncannabis_area_ha,5%,x\n", 2, "value"),
+    ("bad-number", "indicator,value,source\npen_implemented,1,x\n", 2, "value"),
+    ("bad-number", "indicator,value,source\ncannabis_area_ha,1" + "0" * 400 + ",x\n", 2, "value"),
+    ("ambiguous-number", 'indicator,value,source\ncannabis_area_ha,"28,500",x\n', 2, "value"),
+    ("negative-value", "indicator,value,source\ncannabis_area_ha,-5,x\n", 2, "value"),
+    ("not-whole", "indicator,value,source\nmeth_tablets_seized,1.5,x\n", 2, "value"),
+    ("percent-out-of-range", "indicator,value,source\ndrug_use_prevalence_pct,150,x\n", 2, "value"),
+    ("bad-range", "indicator,value,lower,upper,source\nopium_production_t,7,10,5,x\n", 2, "lower"),
+    ("bad-range", "indicator,value,lower,upper,source\nopium_production_t,70,10,50,x\n", 2, "lower"),
+    ("bad-range", "indicator,value,lower,upper,source\nopium_production_t,,10,,x\n", 2, "lower"),
+    ("bad-number", "indicator,value,lower,upper,source\nopium_production_t,,ten,50,x\n", 2, "lower"),
+    ("unit-mismatch", "indicator,value,unit,source\ncannabis_area_ha,5,kg,x\n", 2, "unit"),
+    ("unknown-dimension", "indicator,population,value,source\ncannabis_area_ha,youth,5,x\n", 2, "population"),
+    (
+        "unknown-dimension-value",
+        "indicator,population,value,source\ndrug_use_prevalence_pct,adults,5,x\n",
+        2,
+        "population",
+    ),
+    ("missing-source", "indicator,value,source\ncannabis_area_ha,5,\n", 2, "source"),
+    ("missing-source", "indicator,value,source\ncannabis_area_ha,5,   \n", 2, "source"),
+    ("bad-flag", "indicator,value,source,flag\ncannabis_area_ha,5,x,estimated\n", 2, "flag"),
+    ("bad-flag", "indicator,value,source,flag\ncannabis_area_ha,5,x,not_applicable\n", 2, "flag"),
+    ("country-mismatch", "indicator,value,source,country\ncannabis_area_ha,5,x,KHM\n", 2, "country"),
+    ("year-mismatch", "indicator,value,source,year\ncannabis_area_ha,5,x,2009\n", 2, "year"),
+    ("duplicate-row", "indicator,value,source\ncannabis_area_ha,5,x\nheroin_seized_kg,1,x\ncannabis_area_ha,6,x\n", 4,
+     "indicator"),
+]
+
+
+@pytest.mark.parametrize(("code", "content", "line", "column"), CELL_CASES, ids=[c[0] for c in CELL_CASES])
+def test_cell_findings(ws: Workspace, code: str, content: str, line: int, column: str) -> None:
+    f = check_one(ws, content, code)
+    assert where(f) == (line, column, "error")
+
+
+def test_unknown_indicator_suggests_the_closest(ws: Workspace) -> None:
+    f = check_one(ws, "indicator,value,source\nopium_poppy_area,5,x\n", "unknown-indicator")
+    assert "'opium_poppy_area'" in f["message"]
+    assert "opium_poppy_area_ha" in f["hint"]
+
+
+def test_ambiguous_number_hint_shows_the_plain_form(ws: Workspace) -> None:
+    f = check_one(ws, 'indicator,value,source\ncannabis_area_ha,"1.234,5",x\n', "ambiguous-number")
+    assert "1234.5" in f["hint"]
+    f = check_one(ws, 'indicator,value,source\ncannabis_area_ha,"28,500",x\n', "ambiguous-number")
+    assert "28500" in f["hint"]
+
+
+def test_duplicate_row_names_the_first(ws: Workspace) -> None:
+    content = "indicator,value,source\ncannabis_area_ha,5,x\nheroin_seized_kg,1,x\ncannabis_area_ha,6,x\n"
+    f = check_one(ws, content, "duplicate-row")
+    assert "line 2" in f["message"]
+
+
+def test_duplicate_row_with_dimensions(ws: Workspace) -> None:
+    content = (
+        "indicator,population,value,source\n"
+        "drug_use_prevalence_pct,,1.2,x\n"
+        "drug_use_prevalence_pct,youth,2.5,x\n"
+        "drug_use_prevalence_pct, youth ,2.6,x\n"
+    )
+    f = check_one(ws, content, "duplicate-row")
+    assert where(f) == (4, "indicator", "error")
+    assert "line 3" in f["message"]
+
+
+def test_duplicate_row_skips_malformed_rows_when_naming_the_first(ws: Workspace) -> None:
+    content = "indicator,value,source\ncannabis_area_ha,5\ncannabis_area_ha,5,x\ncannabis_area_ha,6,x\n"
+    ws.write("BRN/2008.csv", content)
+    _, doc = ws.validate_json(F)
+    assert [(f["line"], f["code"]) for f in doc["errors"]] == [(2, "row-length"), (4, "duplicate-row")]
+    assert "first on line 3" in doc["errors"][1]["message"]
+
+
+def test_valid_cells_pass(ws: Workspace) -> None:
+    content = (
+        "indicator,population,modality,value,lower,upper,unit,source,flag,notes,country,year\n"
+        "opium_poppy_area_ha,,,0,,,ha,x,,,BRN,2008\n"
+        "opium_production_t,,,,84,176,t,UNODC,estimate,range only,brn,\n"
+        "drug_use_prevalence_pct,,,1.5%,,,percent,x,estimate;provisional,,,\n"
+        "drug_use_prevalence_pct,youth,,2.5 %,,,,x, estimate ; break ,,,\n"
+        "treatment_admissions,,compulsory,12,,,persons,x,,,,\n"
+        "pen_implemented,,,Yes,,,yes_no,x,,,,\n"
+        "cannabis_area_ha,,,-0,,,,x,,,,\n"
+        "heroin_seized_kg,,,NA,,,,,,,,\n"
+        "crystal_meth_seized_kg,,,..,,,,,,,,\n"
+        "meth_tablets_seized,,,,,,,,not_applicable,,,\n"
+        "precursors_seized_kg,,,12.500,,,kg,x,,,,\n"
+    )
+    ws.write("BRN/2008.csv", content)
+    exit_code, doc = ws.validate_json(F)
+    assert all_findings(doc) == []
+    assert exit_code == 0 and doc["valid"] is True
+
+
+# --- actions files --------------------------------------------------------------------------------------------
+
+ACTION_CASES = [
+    ("unknown-action", "action,status\nI.1.1,ongoing\nI.1.9,ongoing\n", 3, "action"),
+    ("unknown-action", "action,status\n,ongoing\n", 2, "action"),
+    ("bad-status", "action,status\nI.1.1,done\n", 2, "status"),
+    ("duplicate-row", "action,status\nI.1.1,ongoing\nI.1.2,planned\nI.1.1,completed\n", 4, "action"),
+    ("year-mismatch", "action,status,year\nI.1.1,ongoing,2012\n", 2, "year"),
+    ("missing-column", "action,notes\nI.1.1,x\n", 1, "status"),
+    ("unknown-column", "action,status,value\nI.1.1,ongoing,3\n", 1, "value"),
+]
+
+
+@pytest.mark.parametrize(("code", "content", "line", "column"), ACTION_CASES, ids=[c[0] for c in ACTION_CASES])
+def test_action_findings(ws: Workspace, code: str, content: str, line: int, column: str) -> None:
+    f = check_one(ws, content, code, rel="BRN/2011-actions.csv")
+    assert where(f) == (line, column, "error")
+
+
+def test_valid_actions_pass(ws: Workspace) -> None:
+    content = "Action ,STATUS,source,notes\nI.1.1,ongoing,x,\nII.1.8,Not Started,,\nIII.3.6,not_applicable,,n\n"
+    ws.write("BRN/2011-actions.csv", content)
+    exit_code, doc = ws.validate_json("reports/BRN/2011-actions.csv")
+    assert (exit_code, all_findings(doc)) == (0, [])
+
+
+def test_bad_status_suggests(ws: Workspace) -> None:
+    f = check_one(ws, "action,status\nI.1.1,complete\n", "bad-status", rel="BRN/2011-actions.csv")
+    assert "completed" in f["hint"]
+
+
+# --- structure ------------------------------------------------------------------------------------------------
+
+STRUCTURE_CASES = [
+    ("missing-column", "indicator,value\ncannabis_area_ha,5\n", 1, "source"),
+    ("unknown-column", "indicator,populaton,value,source\ncannabis_area_ha,,5,x\n", 1, "populaton"),
+    ("duplicate-column", "indicator,value,source,Value\ncannabis_area_ha,5,x,5\n", 1, "value"),
+    ("blank-header", "indicator,value,,source\ncannabis_area_ha,5,,x\n", 1, None),
+    ("row-length", "indicator,value,source\ncannabis_area_ha,5,x\nheroin_seized_kg,5,x,extra\n", 3, None),
+    ("row-length", "indicator,value,source\ncannabis_area_ha,5\n", 2, None),
+]
+
+
+@pytest.mark.parametrize(("code", "content", "line", "column"), STRUCTURE_CASES, ids=[c[0] for c in STRUCTURE_CASES])
+def test_structure_findings(ws: Workspace, code: str, content: str, line: int, column: str | None) -> None:
+    f = check_one(ws, content, code)
+    assert where(f) == (line, column, "error")
+
+
+def test_unknown_column_suggests_the_dimension(ws: Workspace) -> None:
+    f = check_one(ws, "indicator,populaton,value,source\ncannabis_area_ha,,5,x\n", "unknown-column")
+    assert f["hint"] == "did you mean 'population'?"
+
+
+def test_header_after_blank_lines_is_found(ws: Workspace) -> None:
+    f = check_one(ws, "\n\nindicator,value\ncannabis_area_ha,5\n", "missing-column")
+    assert f["line"] == 3
+
+
+# --- files ----------------------------------------------------------------------------------------------------
+
+
+def test_encoding_cp1252(ws: Workspace) -> None:
+    content = "indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x,caf\u00e9\n".encode("cp1252")
+    f = check_one(ws, content, "encoding")
+    assert where(f) == (3, None, "error")
+    assert "0xe9" in f["message"] and "UTF-8" in f["hint"]
+
+
+def test_encoding_error_far_down_a_big_file(ws: Workspace) -> None:
+    rows = "".join(f"cannabis_area_ha,{i},x,\n" for i in range(3000))
+    content = b"indicator,value,source,notes\n" + rows.encode() + b"heroin_seized_kg,1,x,\x93quoted\x94\n"
+    f = check_one(ws, content, "encoding")
+    assert f["line"] == 3002
+
+
+def test_encoding_error_in_the_header(ws: Workspace) -> None:
+    f = check_one(ws, b"indicator,value,source,not\xe9s\n", "encoding")
+    assert f["line"] == 1
+
+
+def test_encoding_utf16(ws: Workspace) -> None:
+    content = "indicator,value,source\ncannabis_area_ha,5,x\n".encode("utf-16")
+    f = check_one(ws, content, "encoding")
+    assert f["line"] == 1 and "UTF-16" in f["message"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \r\n", b"\xef\xbb\xbf"])
+def test_empty_file(ws: Workspace, content: bytes) -> None:
+    f = check_one(ws, content, "empty-file")
+    assert where(f) == (None, None, "error")
+
+
+def test_unclosed_quote_is_unreadable_at_its_line(ws: Workspace) -> None:
+    content = 'indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x,"open\nmore\n'
+    f = check_one(ws, content, "unreadable")
+    assert f["line"] == 3
+
+
+def test_malformed_quoting_is_unreadable(ws: Workspace) -> None:
+    content = 'indicator,value,source\ncannabis_area_ha,"5"x,x\nheroin_seized_kg,1,x\n'
+    f = check_one(ws, content, "unreadable")
+    assert f["line"] == 2
+
+
+def test_cell_too_large(ws: Workspace) -> None:
+    content = "indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x," + "n" * (1024 * 1024 + 10)
+    f = check_one(ws, content + "\n", "too-large")
+    assert f["line"] == 3
+
+
+def test_missing_path_is_unreadable(ws: Workspace) -> None:
+    exit_code, doc = ws.validate_json("reports/BRN/2009.csv")
+    f = only(doc, "unreadable")
+    assert (exit_code, f["file"], f["line"]) == (1, "reports/BRN/2009.csv", None)
+
+
+@pytest.mark.parametrize(
+    ("rel", "code"),
+    [
+        ("XYZ/2009.csv", "unknown-country"),
+        ("BRN/2016.csv", "year-out-of-range"),
+        ("BRN/2007.csv", "year-out-of-range"),
+        ("BRN/2016-actions.csv", "year-out-of-range"),
+        ("BRN/notes.txt", "bad-path"),
+        ("BRN/2009.CSV", "bad-path"),
+        ("BRN/2009-action.csv", "bad-path"),
+        ("brn/2009.csv", "bad-path"),
+    ],
+)
+def test_path_findings(ws: Workspace, rel: str, code: str) -> None:
+    f = check_one(ws, "indicator,value,source\ncannabis_area_ha,5,x\n", code, rel=rel)
+    assert where(f) == (None, None, "error")
+
+
+def test_unknown_country_suggests(ws: Workspace) -> None:
+    f = check_one(ws, "indicator,value,source\n", "unknown-country", rel="BRM/2009.csv")
+    assert "BRN" in f["hint"]
+
+
+def test_bad_paths_in_the_folder(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,5,x\n")
+    ws.write("2008.csv", "indicator,value,source\n")
+    ws.write("BRN/old/2008.csv", "indicator,value,source\n")
+    ws.write("BRN/.hidden.csv", "junk")
+    ws.write("README.md", "about")
+    _, doc = ws.validate_json()
+    bad = sorted((f["file"], f["line"]) for f in all_findings(doc) if f["code"] == "bad-path")
+    assert bad == [("reports/2008.csv", None), ("reports/BRN/old", None)]
+
+
+# --- spreadsheet flavours that must pass ----------------------------------------------------------------------
+
+GOOD_ROWS = [
+    ["opium_poppy_area_ha", "", "12.5", "ha", "UNODC, Southeast Asia Opium Survey; 2008"],
+    ["drug_use_prevalence_pct", "youth", "2.5", "", "x"],
+    ["heroin_seized_kg", "", "", "", ""],
+]
+
+
+def flavour(delimiter: str = ",", newline: str = "\n", header: str = "indicator,population,value,unit,source") -> str:
+    def cell(c: str) -> str:
+        return f'"{c}"' if any(ch in c for ch in ",;\t\n\"") else c
+
+    names = header.split(",")
+    lines = [delimiter.join(names)] + [delimiter.join(cell(c) for c in row) for row in GOOD_ROWS]
+    return newline.join(lines) + newline
+
+
+FLAVOURS = {
+    "plain": flavour(),
+    "bom": "\ufeff" + flavour(),
+    "crlf": flavour(newline="\r\n"),
+    "bom-crlf-semicolon": "\ufeff" + flavour(";", "\r\n"),
+    "semicolon": flavour(";"),
+    "tab": flavour("\t"),
+    "header-spaces-capitals": flavour(header=" Indicator ,POPULATION,Value , unit,Source "),
+    "blank-lines": "\n\n" + flavour().replace("\n", "\n\n"),
+    "all-empty-rows": flavour() + ",,,,\n,,,,\n" + ",,,,\r\n",
+    "embedded-newline-and-delimiter": (
+        "indicator,value,source,notes\n"
+        'cannabis_area_ha,5,"Survey, 2008","line one\nline two, with a comma; and a semicolon"\n'
+        'heroin_seized_kg,1,x,"say ""hi"""\n'
+    ),
+    "semicolon-with-decimal-point": "indicator;value;source\ncannabis_area_ha;5.5;Survey, 2008\n",
+    "no-final-newline": flavour().rstrip("\n"),
+    "stray-spaces-in-cells": "indicator,value,source\n  cannabis_area_ha , 5 , x \n",
+}
+
+
+@pytest.mark.parametrize("name", list(FLAVOURS))
+def test_spreadsheet_flavours_pass(ws: Workspace, name: str) -> None:
+    ws.write("BRN/2008.csv", FLAVOURS[name])
+    exit_code, doc = ws.validate_json(F)
+    assert all_findings(doc) == [], name
+    assert exit_code == 0
+
+
+def test_lines_stay_right_after_multiline_cells_and_blank_lines(ws: Workspace) -> None:
+    content = (
+        "\ufeffindicator;value;source;notes\r\n"
+        "\r\n"
+        'cannabis_area_ha;5;x;"a note\r\nover\r\nthree lines"\r\n'
+        ";;;\r\n"
+        "heroin_seized_kg;-1;x;\r\n"
+        '"heroin_seized_kg";"1e3";x;"again\nand again"\r\n'
+        "opium_poppy_area_ha;2,5;x;\r\n"
+    )
+    ws.write("BRN/2008.csv", content)
+    _, doc = ws.validate_json(F)
+    got = [(f["line"], f["code"]) for f in doc["errors"]]
+    assert got == [(7, "negative-value"), (8, "bad-number"), (8, "duplicate-row"), (10, "ambiguous-number")]
+
+
+# --- cross-file warnings --------------------------------------------------------------------------------------
+
+
+def test_missing_baseline(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,1,x\nmeth_tablets_seized,,,\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,2,x\ncannabis_area_ha,5,x\n")
+    exit_code, doc = ws.validate_json("reports/BRN/2009.csv")
+    f = only(doc, "missing-baseline")
+    assert len(all_findings(doc)) == 1
+    assert (f["file"], *where(f)) == ("reports/BRN/2009.csv", 3, "indicator", "warning")
+    assert "cannabis_area_ha" in f["message"]
+    assert exit_code == 0 and doc["valid"] is True
+
+
+def test_not_applicable_baseline_is_a_baseline(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source,flag\nopium_poppy_area_ha,,,not_applicable\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nopium_poppy_area_ha,0,x\n")
+    exit_code, doc = ws.validate_json("reports/BRN/2009.csv")
+    assert (exit_code, all_findings(doc)) == (0, [])
+
+
+def test_missing_report(ws: Workspace) -> None:
+    for code in ("BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"):
+        ws.write(f"{code}/2008.csv", "indicator,value,source\nheroin_seized_kg,1,x\n")
+    ws.write("BRN/2010.csv", "indicator,value,source\nheroin_seized_kg,2,x\n")
+    ws.write("KHM/2009.csv", "indicator,value,source\nheroin_seized_kg,2,x\n")
+    ws.write("KHM/2010-actions.csv", "action,status\nI.1.1,ongoing\n")
+    exit_code, doc = ws.validate_json()
+    missing = sorted((f["file"], f["line"], f["severity"]) for f in doc["warnings"] if f["code"] == "missing-report")
+    expected = {f"reports/{c}/{y}.csv" for c in ("BRN", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM")
+                for y in (2009, 2010)} | {"reports/KHM/2010.csv"}
+    expected -= {"reports/BRN/2010.csv"}
+    assert missing == sorted((p, None, "warning") for p in expected)
+    assert doc["errors"] == [] and exit_code == 0
+    # only when the whole folder is checked
+    _, doc = ws.validate_json("reports/BRN/2010.csv")
+    assert all_findings(doc) == []
+
+
+def test_jump(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\ncannabis_area_ha,0,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,11,x\ncannabis_area_ha,500,x\n")
+    ws.write("BRN/2010.csv", "indicator,value,source\ncannabis_area_ha,5,x\nheroin_seized_kg,1100,x\n")
+    exit_code, doc = ws.validate_json("reports/BRN/2009.csv", "reports/BRN/2010.csv")
+    jumps = [(f["file"], *where(f)) for f in all_findings(doc) if f["code"] == "jump"]
+    # 0 -> 500 is not a jump (from zero); 500 -> 5 is; 11 -> 1100 is
+    assert jumps == [
+        ("reports/BRN/2010.csv", 2, "value", "warning"),
+        ("reports/BRN/2010.csv", 3, "value", "warning"),
+    ]
+    assert exit_code == 0
+
+
+def test_jump_skips_gaps_but_not_breaks(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source,flag\nheroin_seized_kg,10,x,\ncannabis_area_ha,10,x,\n")
+    ws.write("BRN/2009.csv", "indicator,value,source,flag\nheroin_seized_kg,,,\ncannabis_area_ha,1000,x,break\n")
+    ws.write("BRN/2010.csv", "indicator,value,source,flag\nheroin_seized_kg,1000,x,\ncannabis_area_ha,900,x,\n")
+    _, doc = ws.validate_json()
+    jumps = [(f["file"], f["line"]) for f in doc["warnings"] if f["code"] == "jump"]
+    assert jumps == [("reports/BRN/2010.csv", 2)]
+
+
+def test_jump_factor_comes_from_the_plan(ws: Workspace) -> None:
+    ws.plan.write_text(ws.plan.read_text().replace("jump_factor: 10", "jump_factor: 2"), encoding="utf-8")
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,25,x\n")
+    _, doc = ws.validate_json("reports/BRN/2009.csv")
+    assert [f["code"] for f in all_findings(doc)] == ["jump"]
+
+
+def test_validate_path_reads_the_folder_but_reports_only_the_file(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\ncannabis_area_ha,-1,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,1000,x\n")
+    ws.write("KHM/2009.csv", "indicator,value,source\nbogus,1,x\n")
+    exit_code, doc = ws.validate_json("reports/BRN/2009.csv")
+    assert doc["files"] == 1
+    # the jump needs 2008 from the folder; its error and KHM's are not reported; no missing-baseline either
+    assert [(f["file"], f["line"], f["code"]) for f in all_findings(doc)] == [("reports/BRN/2009.csv", 2, "jump")]
+    assert exit_code == 0
+
+
+def test_validate_path_outside_the_folder_stands_in_for_the_folders_file(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,11,x\n")
+    submitted = ws.root / "submission" / "BRN" / "2009.csv"
+    submitted.parent.mkdir(parents=True)
+    submitted.write_text("indicator,value,source\nheroin_seized_kg,1100,x\n", encoding="utf-8")
+    exit_code, doc = ws.validate_json("submission/BRN/2009.csv")
+    assert [(f["file"], f["line"], f["code"]) for f in all_findings(doc)] == [("submission/BRN/2009.csv", 2, "jump")]
+    assert doc["files"] == 1 and exit_code == 0
+
+
+def test_validate_folder_argument(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,-1,x\n")
+    ws.write("KHM/2008.csv", "indicator,value,source\nheroin_seized_kg,-2,x\n")
+    exit_code, doc = ws.validate_json("reports/KHM")
+    assert [(f["file"], f["code"]) for f in all_findings(doc)] == [("reports/KHM/2008.csv", "negative-value")]
+    assert doc["files"] == 1 and exit_code == 1
+
+
+# --- ordering -------------------------------------------------------------------------------------------------
+
+
+def test_findings_ordered_by_file_line_code(ws: Workspace) -> None:
+    ws.write(
+        "BRN/2008.csv",
+        "indicator,value,unit,source,flag\n"
+        "heroin_seized_kg,-1,t,x,bogus\n"  # negative-value, unit-mismatch, bad-flag on one line
+        "cannabis_area_ha,1e3,,x,\n",
+    )
+    ws.write("BRN/2009.csv", "indicator,value,unit,source,flag\nheroin_seized_kg,1,,x,\nopium,1,,x,\n")
+    ws.write("ABC/2009.csv", "x\n")
+    exit_code, doc = ws.validate_json("reports/BRN", "reports/ABC/2009.csv")
+    keys = [(f["file"], f["line"] or 0, f["code"]) for f in doc["errors"]]
+    assert keys == sorted(keys)
+    assert keys == [
+        ("reports/ABC/2009.csv", 0, "unknown-country"),
+        ("reports/BRN/2008.csv", 2, "bad-flag"),
+        ("reports/BRN/2008.csv", 2, "negative-value"),
+        ("reports/BRN/2008.csv", 2, "unit-mismatch"),
+        ("reports/BRN/2008.csv", 3, "bad-number"),
+        ("reports/BRN/2009.csv", 3, "unknown-indicator"),
+    ]
+    # the text output interleaves errors and warnings in the same order
+    result = ws.invoke("reports/BRN", "reports/ABC/2009.csv")
+    heads = [line for line in result.stdout.splitlines() if line and not line.startswith(" ")]
+    assert len(heads) == len(all_findings(doc))
+    assert exit_code == 1
+
+
+# --- formats --------------------------------------------------------------------------------------------------
+
+
+def test_text_output_exactly(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,-5,x\nheroin,1,x\n")
+    result = ws.invoke(F)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "reports/BRN/2008.csv:2: error[negative-value] '-5' is negative\n"
+        "    column: value\n"
+        "    hint: figures are counts or sizes >= 0\n"
+        "reports/BRN/2008.csv:3: error[unknown-indicator] 'heroin' is not an indicator of the plan\n"
+        "    column: indicator\n"
+        "    hint: did you mean 'heroin_seized_kg'?\n"
+    )
+    assert result.stderr == "1 file checked: 2 errors, 0 warnings (invalid)\n"
+
+
+def test_text_output_when_valid(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,5,x\n")
+    result = ws.invoke(F)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "1 file checked: 0 errors, 0 warnings (valid)\n"
+
+
+def test_text_output_neutralises_control_characters(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,\x1b[31m5\u202e,x\n")
+    result = ws.invoke(F)
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "bad-number" in result.stdout
+
+
+def test_json_output_shape(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,-5,x\n")
+    result = ws.invoke("--format", "json", F)
+    doc = json.loads(result.stdout)
+    assert doc == {
+        "format_version": 1,
+        "valid": False,
+        "files": 1,
+        "errors": [
+            {
+                "file": "reports/BRN/2008.csv",
+                "line": 2,
+                "column": "value",
+                "code": "negative-value",
+                "severity": "error",
+                "message": "'-5' is negative",
+                "hint": "figures are counts or sizes >= 0",
+            }
+        ],
+        "warnings": [],
+    }
+    assert result.stderr == "1 file checked: 1 error, 0 warnings (invalid)\n"
+
+
+def test_github_output_exactly(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,source,value\nheroin_seized_kg,x,5%\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,5000,x\n")
+    ws.write("BRN/2010.csv", "")
+    result = ws.invoke("--format", "github", "reports/BRN")
+    assert result.exit_code == 1
+    assert result.stdout_bytes.decode() == (
+        "::error file=reports/BRN/2008.csv,line=2,col=3,title=aseanwp bad-number::"
+        "'5%25': a %25 sign is only allowed on percent indicators (drop the %25)\n"
+        "::error file=reports/BRN/2010.csv,title=aseanwp empty-file::"
+        "the file has no header and no rows (start from `aseanwp template`)\n"
+    )
+
+
+def test_github_warning_and_escaped_properties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "a,b:c"
+    ws = Workspace(folder)
+    folder.mkdir()
+    (folder / "workplan.yaml").write_bytes((ROOT / "data" / "workplan.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,5,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,5000,x\n")
+    result = ws.invoke("--format", "github", "a,b:c/reports/BRN/2009.csv")
+    assert result.exit_code == 0
+    line = result.stdout_bytes.decode()
+    assert line.startswith("::warning file=a%2Cb%3Ac/reports/BRN/2009.csv,line=2,title=aseanwp jump::")
+    assert line.count("\n") == 1 and line.endswith("\n")
+
+
+def test_github_escaping_of_messages() -> None:
+    f = Finding("x,y:z.csv", 3, "bad-number", "50% of\r\nit", "fix: it", "value", "error", 4)
+    assert render_github([f]) == "::error file=x%2Cy%3Az.csv,line=3,col=4,title=aseanwp bad-number::50%25 of%0D%0Ait (fix: it)\n"
+    g = Finding("a.csv", None, "missing-report", "none", "", None, "warning", None)
+    assert render_github([g]) == "::warning file=a.csv,title=aseanwp missing-report::none\n"
+    assert render_github([]) == ""
+
+
+# --- exit codes -----------------------------------------------------------------------------------------------
+
+
+def test_exit_codes(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,1000,x\n")
+    assert ws.invoke("reports/BRN/2008.csv").exit_code == 0
+    assert ws.invoke("--strict", "reports/BRN/2008.csv").exit_code == 0
+    warned = ws.invoke("reports/BRN/2009.csv")
+    assert warned.exit_code == 0 and "warning[jump]" in warned.stdout
+    assert ws.invoke("--strict", "reports/BRN/2009.csv").exit_code == 1
+    ws.write("KHM/2008.csv", "indicator,value,source\nheroin_seized_kg,-1,x\n")
+    assert ws.invoke("reports/KHM/2008.csv").exit_code == 1
+
+
+@pytest.mark.parametrize("args", [["--format", "xml"], ["--bogus"], ["--strict=yes"]])
+def test_bad_option_is_a_usage_error(ws: Workspace, args: list[str]) -> None:
+    result = ws.invoke(*args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_missing_reports_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke_cli("--plan", str(ROOT / "data" / "workplan.yaml"), "--reports", "nowhere", "validate")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_missing_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reports").mkdir()
+    result = invoke_cli("--plan", "nowhere.yaml", "--reports", "reports", "validate", "--format", "json")
+    assert result.exit_code == 1
+    assert only(json.loads(result.stdout), "unreadable")["file"] == "nowhere.yaml"
+
+
+# --- inputs are never changed; the shipped data set -----------------------------------------------------------
+
+
+def test_inputs_are_byte_identical_after_validation(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", FLAVOURS["bom-crlf-semicolon"])
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,-1,x\ncannabis_area_ha,5,x\ncannabis_area_ha,5,x\n")
+    ws.write("BRN/2010.csv", "caf\xe9\n".encode("latin-1"))
+    ws.write("BRN/2011-actions.csv", "action,status\nI.1.1,done\n")
+    ws.write("XYZ/2009.csv", "")
+    before = snapshot(ws.root)
+    for fmt in ("text", "json", "github"):
+        ws.invoke("--format", fmt)
+        ws.invoke("--format", fmt, "--strict", "reports/BRN/2009.csv")
+    assert snapshot(ws.root) == before
+
+
+def test_output_is_deterministic(ws: Workspace) -> None:
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,-1,x\n")
+    ws.write("KHM/2009.csv", "indicator,value,source\nheroin_seized_kg,5,x\n")
+    first = ws.invoke("--format", "json").stdout_bytes
+    assert ws.invoke("--format", "json").stdout_bytes == first
+
+
+def test_shipped_data_validates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    before = snapshot(SHIPPED_REPORTS)
+    result = invoke_cli("--plan", "data/workplan.yaml", "--reports", "data/reports", "validate", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["valid"] is True and doc["errors"] == []
+    assert doc["files"] == sum(1 for _ in SHIPPED_REPORTS.glob("*/*.csv"))
+    # the warnings describe real gaps (substituted baselines); never about a missing file
+    assert {f["code"] for f in doc["warnings"]} <= {"missing-baseline", "jump"}
+    assert all(f["file"].startswith("data/reports/") for f in doc["warnings"])
+    assert snapshot(SHIPPED_REPORTS) == before
+
+
+def test_shipped_data_default_reports_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = invoke_cli("validate", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["errors"] == []
+
+
+def test_shipped_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert (SHIPPED_REPORTS / "LAO" / "2015.csv").read_text(encoding="utf-8").splitlines()[0] == HEADER
