@@ -493,8 +493,12 @@ def _duplicates(
     wanted = {key for _, key in suspects}
     first: dict[tuple[str, tuple[str, ...]], int] = {}
     c_ind = columns["indicator"]
+    width = -1
     for line, row in records(rf.path, rf.file, lambda f: None):
-        if line == 1 or c_ind >= len(row):
+        if width < 0:  # the header (not always on line 1: blank lines may come first)
+            width = len(row)
+            continue
+        if len(row) != width:  # a malformed row was not counted in the main pass either
             continue
         ind_text = row[c_ind].strip()
         spec = specs.get(ind_text)

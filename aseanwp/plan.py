@@ -239,7 +239,16 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     if word.strip().lower() in lowered:
         return lowered[word.strip().lower()]
     match = get_close_matches(word, options, n=1, cutoff=0.6)
-    return match[0] if match else ""
+    if match:
+        return match[0]
+    # a shortened id ('heroin' for heroin_seized_kg) is not close by ratio, but its meaning is plain
+    key = word.strip().lower()
+    if len(key) >= 3:
+        for test in (str.startswith, str.__contains__):
+            found = [c for c in options if test(c.lower(), key)]
+            if len(found) == 1:
+                return found[0]
+    return ""
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:

@@ -74,9 +74,21 @@ class Discovery:
     findings: list[Finding] = field(default_factory=list)
 
 
-def discover(root: str) -> Discovery:
+def is_member_folder(path: str) -> bool:
+    """Whether a folder is one member's folder (``<reports>/<CODE>``) rather than a reports folder."""
+    name = os.path.basename(os.path.normpath(os.path.abspath(path)))
+    if not _CODE.match(name):
+        return False
+    try:
+        return any(_NAME.match(entry) for entry in os.listdir(path))
+    except OSError:
+        return False
+
+
+def discover(root: str, level: int = 1) -> Discovery:
     """Every report file under the reports folder; anything else there becomes a finding.
 
+    ``level`` is the depth of the report files: 1 under a reports folder, 0 in one member's folder.
     Symbolic links are followed only when they stay inside the folder, and never into a loop.
     """
     found = Discovery()
@@ -91,7 +103,7 @@ def discover(root: str) -> Discovery:
             elif os.path.islink(full):
                 dirnames.remove(d)
                 found.findings.append(bad_path(full, "a symbolic link to a folder: report folders must be real folders"))
-            elif depth >= 1:
+            elif depth >= level:
                 dirnames.remove(d)
                 found.findings.append(bad_path(full, "a folder inside a member's folder: reports sit directly in it"))
         for name in sorted(filenames):
@@ -105,7 +117,7 @@ def discover(root: str) -> Discovery:
                         bad_path(full, "a symbolic link that points outside the reports folder or nowhere")
                     )
                     continue
-            report = identify(full) if depth == 1 else None
+            report = identify(full) if depth == level else None
             if report is None:
                 found.findings.append(bad_path(full))
             else:

@@ -10,7 +10,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-NUMBER_PATTERN = r"^-?[0-9]+(\.[0-9]+)?%?$|^(yes|no|YES|NO|Yes|No)$|^(NA|na|N/A|n/a|\.\.)?$"
+# Cells are trimmed before they are read (SPEC 2.3): the patterns allow spaces around them; yes/no in any case.
+NUMBER_PATTERN = r"^\s*(-?[0-9]+(\.[0-9]+)?(\s*%)?|[Yy][Ee][Ss]|[Nn][Oo]|NA|na|N/A|n/a|\.\.)?\s*$"
 Flag = Annotated[str, Field(pattern=r"^(estimate|provisional|break|not_applicable)$")]
 
 
@@ -19,7 +20,7 @@ class IndicatorRow(BaseModel):
 
     model_config = ConfigDict(extra="allow", title="aseanwp country report row (<CODE>/<YEAR>.csv)")
 
-    indicator: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="an indicator id of the plan")
+    indicator: str = Field(pattern=r"^\s*[a-z][a-z0-9_]*\s*$", description="an indicator id of the plan")
     value: str = Field(
         pattern=NUMBER_PATTERN,
         description="a plain number (point for decimals, no separators; percent may end in %), yes/no for yes_no "
@@ -29,15 +30,17 @@ class IndicatorRow(BaseModel):
     upper: str | None = Field(default=None, pattern=NUMBER_PATTERN, description="upper end of a published range")
     unit: str | None = Field(
         default=None,
-        pattern=r"^(ha|t|kg|tablets|count|persons|households|percent|yes_no)?$",
+        pattern=r"^\s*(ha|t|kg|tablets|count|persons|households|percent|yes_no)?\s*$",
         description="must equal the indicator's unit when given",
     )
     source: str = Field(description="where the figure comes from; 'illustrative' for a made-up figure")
     flag: str | None = Field(
         default=None,
-        pattern=r"^\s*((estimate|provisional|break|not_applicable)\s*(;\s*|$))*$",
+        pattern=r"^[\s;]*((estimate|provisional|break|not_applicable)\s*(;[\s;]*|$))*$",
         description="estimate, provisional, break, not_applicable; several separated by ';'",
     )
     notes: str | None = Field(default=None, description="free text")
     country: str | None = Field(default=None, description="if given, the member code of the folder")
-    year: str | None = Field(default=None, pattern=r"^([0-9]{4})?$", description="if given, the year of the file")
+    year: str | None = Field(
+        default=None, pattern=r"^\s*([0-9]{4})?\s*$", description="if given, the year of the file"
+    )

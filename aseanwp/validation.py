@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from aseanwp.checks import Emitter, check_file
 from aseanwp.findings import Finding, display_path, finding, ordered
 from aseanwp.plan import Plan
-from aseanwp.reports import ReportFile, bad_path, discover, identify
+from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
 
 
 class InputError(Exception):
@@ -123,7 +123,7 @@ def _targets(paths: Sequence[str]) -> tuple[list[ReportFile], list[Finding]]:
     problems: list[Finding] = []
     for p in paths:
         if os.path.isdir(p):
-            found = discover(p)
+            found = discover(p, level=0 if is_member_folder(p) else 1)
             files.extend(found.files)
             problems.extend(found.findings)
         elif os.path.exists(p):

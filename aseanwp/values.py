@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import NamedTuple
 
@@ -78,7 +79,12 @@ def parse(text: str, unit: str) -> Parsed:
 
 
 def check_range(value: float, unit: str, text: str) -> Parsed:
-    """The unit's rules on a parsed number: not negative, whole for counted units, 0-100 for percent."""
+    """The unit's rules on a parsed number: finite, not negative, whole for counted units, 0-100 for percent."""
+    if not math.isfinite(value):  # a run of digits beyond the float range reads as infinity
+        return Parsed(
+            None,
+            Problem("bad-number", f"{quote(text)} is too large to be a real figure", "check the number of digits"),
+        )
     if value < 0:
         return Parsed(None, Problem("negative-value", f"{quote(text)} is negative", "figures are counts or sizes >= 0"))
     if unit in COUNTED_UNITS and not value.is_integer():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +54,9 @@ class Workspace:
 
     def invoke(self, *args: str, env: dict[str, str] | None = None) -> Result:
         """Run ``aseanwp --plan workplan.yaml --reports reports validate ARGS`` in this folder."""
-        return invoke_cli("--plan", str(self.plan), "--reports", str(self.reports), "validate", *args, env=env)
+        return invoke_cli(
+            "--plan", str(self.plan), "--reports", str(self.reports), "validate", *args, env=env
+        )
 
     def validate_json(self, *args: str) -> tuple[int, dict[str, Any]]:
         result = self.invoke("--format", "json", *args)
@@ -96,5 +97,3 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             p = Path(dirpath) / name
             out[str(p.relative_to(folder))] = p.read_bytes()
     return out
-
-

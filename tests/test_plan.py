@@ -1,4 +1,4 @@
-"""The plan file: the shipped plan is the seed, faithfully; broken plans give the right finding on the right line."""
+"""The plan file: the shipped plan is the seed; a broken plan gets the right finding on the right line."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from conftest import PLAN, SEED, invoke_cli
 
 from aseanwp.plan import Plan, PlanError, load_plan
 
-# --- the seed -------------------------------------------------------------------------------------------------
+# --- the seed -----------------------------------------------------------------------------------------------
 
 _PART = re.compile(r"^Part (I{1,3})\b")
 _ACTION = re.compile(r"^\s*-\s+(\d+)\.(\d+)\s+(.*\S)\s*$")
@@ -23,7 +23,7 @@ _CONTINUATION = re.compile(r"^\s*-\s+([a-z].*\S)\s*$")
 
 
 def seed_plan() -> tuple[list[str], dict[str, str], list[str]]:
-    """Objective ids, action texts by id, and the ids of actions continued on a later line, read from the seed."""
+    """From the seed: objective ids, action texts by id, and the actions continued on a later line."""
     objectives: list[str] = []
     actions: dict[str, str] = {}
     continued: list[str] = []
@@ -60,7 +60,7 @@ def test_seed_parser_reads_the_whole_seed() -> None:
     assert continued == ["II.2.3"]
 
 
-# --- the shipped plan -----------------------------------------------------------------------------------------
+# --- the shipped plan ---------------------------------------------------------------------------------------
 
 
 def test_shipped_plan_loads(plan: Plan) -> None:
@@ -105,7 +105,8 @@ def test_reviews(plan: Plan) -> None:
 
 
 def test_benchmark_ids(plan: Plan) -> None:
-    assert [b.id for b in plan.benchmarks] == "I.a I.b I.c II.a II.b II.c II.d III.a III.b III.c".split()
+    ids = ["I.a", "I.b", "I.c", "II.a", "II.b", "II.c", "II.d", "III.a", "III.b", "III.c"]
+    assert [b.id for b in plan.benchmarks] == ids
     for b in plan.benchmarks:
         assert b.goal == b.id.split(".")[0]
 
@@ -204,7 +205,7 @@ def test_no_numeric_target_on_insignificant_cultivation(plan: Plan) -> None:
         assert ind is not None and ind.target is None
 
 
-# --- broken plans: each finding code on its line --------------------------------------------------------------
+# --- broken plans: each finding code on its line ------------------------------------------------------------
 
 MINIMAL = """\
 format_version: 1
@@ -351,8 +352,12 @@ def test_schema_benchmark_without_indicator(tmp_path: Path) -> None:
 
 def test_schema_benchmark_without_objective(tmp_path: Path) -> None:
     text = edited(
-        insert={14: ["  - {id: B2, goal: G1, text: Bench two}"], 28: ["  - {id: b2_count, name: Count, benchmark: B2,"
-                                                                      " unit: count, direction: none, aggregate: sum}"]}
+        insert={
+            14: ["  - {id: B2, goal: G1, text: Bench two}"],
+            28: [
+                "  - {id: b2_count, name: Count, benchmark: B2, unit: count, direction: none, aggregate: sum}"
+            ],
+        }
     )
     found = problems(tmp_path, text)
     assert codes_and_lines(found) == [(15, "schema")]
@@ -360,7 +365,9 @@ def test_schema_benchmark_without_objective(tmp_path: Path) -> None:
 
 
 def test_schema_review_outside_the_period(tmp_path: Path) -> None:
-    found = problems(tmp_path, edited(insert={6: ["reviews:", "  - {kind: annual, year: 2020, title: Late}"]}))
+    found = problems(
+        tmp_path, edited(insert={6: ["reviews:", "  - {kind: annual, year: 2020, title: Late}"]})
+    )
     assert codes_and_lines(found) == [(8, "schema")]
 
 
@@ -433,7 +440,9 @@ def test_merge_keys_are_refused(tmp_path: Path) -> None:
         "title: !custom thing",
     ],
 )
-def test_tags_are_refused_and_nothing_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tagged: str) -> None:
+def test_tags_are_refused_and_nothing_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tagged: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     found = problems(tmp_path, edited(replace={2: tagged}))
     assert codes_and_lines(found) == [(2, "yaml-syntax")]
@@ -458,7 +467,7 @@ def test_validate_reports_plan_findings(tmp_path: Path, monkeypatch: pytest.Monk
     assert [(f["file"], f["line"], f["code"]) for f in doc["errors"]] == [("plan.yaml", 27, "duplicate-key")]
 
 
-# --- JSON Schema ----------------------------------------------------------------------------------------------
+# --- JSON Schema --------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -482,7 +491,9 @@ def test_json_schema_accepts_the_shipped_plan(plan_validator: jsonschema.Draft20
 
 
 @pytest.mark.parametrize("where", ["top", "indicator", "member", "objective"])
-def test_json_schema_rejects_unknown_keys(plan_validator: jsonschema.Draft202012Validator, where: str) -> None:
+def test_json_schema_rejects_unknown_keys(
+    plan_validator: jsonschema.Draft202012Validator, where: str
+) -> None:
     data = shipped_data()
     target = {
         "top": data,

@@ -1,0 +1,80 @@
+"""One report file of 1,000,000 rows (20 indicators by 50,000 districts): `aseanwp validate` against Python's
+own csv.reader plus float() on the same file, and aseanwp's peak memory.
+
+Targets (SPEC 8): within 2x of csv.reader (4x at most), under 200 MB. Run: python bench/validate_1m.py [rows]
+The data is generated into bench/out/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+import sys
+import time
+
+from _common import HERE, aseanwp, peak_rss_mb, run_time
+
+INDICATORS = 20
+
+
+def make(folder: str, districts: int) -> str:
+    """A plan with a `district` dimension and one 2009 report of INDICATORS x districts rows."""
+    os.makedirs(os.path.join(folder, "reports", "XX"), exist_ok=True)
+    plan = os.path.join(folder, "plan.yaml")
+    with open(plan, "w") as fh:
+        fh.write(
+            "format_version: 1\ntitle: Benchmark plan\nadopted: {by: bench, date: 2009-07-01, place: here}\n"
+            "source: generated\nperiod: {start: 2009, end: 2015}\nbaseline_year: 2008\n"
+            "members: [{code: XX, name: Somewhere}]\nregion: {code: ALL, name: All}\n"
+            "goals: [{id: I, title: Goal}]\nbenchmarks: [{id: I.a, goal: I, text: Benchmark}]\n"
+            "objectives: [{id: I.1, goal: I, title: Objective, benchmarks: [I.a], actions: [{id: I.1.1, text: Act}]}]\n"
+            "indicators:\n"
+        )
+        for i in range(INDICATORS):
+            unit = "persons" if i % 2 else "kg"
+            fh.write(
+                f"  - {{id: ind_{i:02d}, name: Indicator {i}, benchmark: I.a, unit: {unit}, direction: decrease, "
+                "aggregate: sum, core: true, dimensions: [district]}\n"
+            )
+        fh.write("dimensions:\n  district: [" + ", ".join(f"d{n:05d}" for n in range(districts)) + "]\n")
+    report = os.path.join(folder, "reports", "XX", "2009.csv")
+    with open(report, "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["indicator", "district", "value", "unit", "source", "flag", "notes"])
+        for i in range(INDICATORS):
+            unit = "persons" if i % 2 else "kg"
+            for n in range(districts):
+                value = (n * 7919 + i * 104729) % 100000
+                w.writerow([f"ind_{i:02d}", f"d{n:05d}", value if i % 2 else f"{value / 10:.1f}", unit, "census", "", ""])
+    return report
+
+
+def csv_baseline(path: str) -> float:
+    t = time.perf_counter()
+    with open(path, newline="", encoding="utf-8") as fh:
+        r = csv.reader(fh)
+        next(r)
+        total = 0.0
+        for row in r:
+            total += float(row[2])
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    folder = os.path.join(HERE, "out", "validate_1m")
+    report = make(folder, rows // INDICATORS)
+    size = os.path.getsize(report) / 2**20
+    base = statistics.median(csv_baseline(report) for _ in range(3))
+    cmd = [*aseanwp(), "--plan", os.path.join(folder, "plan.yaml"), "validate", report]
+    ours = run_time(cmd, runs=3)
+    mem = peak_rss_mb(cmd)
+    print(f"file: {rows:,} rows, {size:.1f} MiB")
+    print(f"csv.reader + float()   {base:6.2f} s")
+    print(f"aseanwp validate       {ours:6.2f} s  ({ours / base:.2f}x csv.reader; target <= 2x, ceiling 4x)")
+    print(f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)" if mem else "peak memory: /usr/bin/time not found")
+
+
+if __name__ == "__main__":
+    main()
