@@ -7,14 +7,17 @@ nothing keeps a row object.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 from typing import Protocol
 
 from aseanwp.findings import Finding, finding
-from aseanwp.plan import Indicator, Plan, suggest
-from aseanwp.reports import ReportFile, records
+from aseanwp.plan import COUNTED_UNITS, Indicator, Plan, suggest
+from aseanwp.reports import CsvFile, ReportFile, records
 from aseanwp.textsafe import quote
 from aseanwp.values import NOT_AVAILABLE, NUMBER, Parsed, check_range, parse
 
@@ -28,7 +31,14 @@ PER_CODE_LIMIT = 200  # findings of one code in one file; the rest are counted i
 
 
 class Emitter(Protocol):
-    """Receives every valid row."""
+    """Receives the valid rows of the files read, and per file the first line with a value of each indicator.
+
+    ``value`` is called for every valid row only when ``per_row`` is true (the validator alone needs less).
+    """
+
+    per_row: bool
+
+    def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None: ...
 
     def value(
         self,
@@ -159,7 +169,15 @@ def _header(
     return None if fatal else columns
 
 
+_COMPILED: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[Plan, dict[str, _IndicatorSpec]]] = {}
+
+
 def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
+    """Per-indicator lookups for one header layout (cached: most files of a folder share their header)."""
+    key = (id(plan), tuple(sorted(columns.items())))
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is plan:
+        return hit[1]
     specs = {}
     file_dims = [d for d in plan.dimensions if d in columns]
     for ind in plan.indicators:
@@ -167,7 +185,46 @@ def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
         dim_values = tuple(frozenset(plan.dimensions.get(d, ())) for d in ind.dimensions)
         foreign = tuple((columns[d], d) for d in file_dims if d not in ind.dimensions)
         specs[ind.id] = _IndicatorSpec(ind, ind.unit, dim_cols, dim_values, foreign)
+    if len(_COMPILED) > 64:
+        _COMPILED.clear()
+    _COMPILED[key] = (plan, specs)
     return specs
+
+
+# The fast path's value tests over a whole column joined by newlines: plain non-negative numbers of at most 15
+# digits (longer ones take the careful path), or the not-available markers. Anything else goes row by row.
+_NUMBER_LINES = re.compile(r"(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|)(?:\n(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|))*")
+_WHOLE_LINES = re.compile(r"(?:[0-9]{1,15}|NA|\.\.|)(?:\n(?:[0-9]{1,15}|NA|\.\.|))*")
+
+
+@dataclass(frozen=True)
+class _FastTables:
+    ids: frozenset[str]
+    yes_no: frozenset[str]
+    percent: frozenset[str]
+    counted: dict[str, bool]
+    counted_ids: frozenset[str]
+    unit: dict[str, str]
+    dims: tuple[tuple[int, frozenset[str], dict[str, bool]], ...]  # (column, allowed cells, indicator takes it)
+    unit_pairs: frozenset[tuple[str, str]]
+
+
+def _fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, _IndicatorSpec]) -> _FastTables:
+    dims = tuple(
+        (columns[d], frozenset({"", *values}), {i.id: d in i.dimensions for i in plan.indicators})
+        for d, values in plan.dimensions.items()
+        if d in columns
+    )
+    return _FastTables(
+        ids=frozenset(specs),
+        yes_no=frozenset(i.id for i in plan.indicators if i.unit == "yes_no"),
+        percent=frozenset(i.id for i in plan.indicators if i.unit == "percent"),
+        counted={i.id: i.unit in COUNTED_UNITS for i in plan.indicators},
+        counted_ids=frozenset(i.id for i in plan.indicators if i.unit in COUNTED_UNITS),
+        unit={i.id: i.unit for i in plan.indicators},
+        dims=dims,
+        unit_pairs=frozenset(p for i in plan.indicators for p in ((i.id, ""), (i.id, i.unit))),
+    )
 
 
 def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | None = None) -> int:
@@ -196,21 +253,28 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
             )
         )
         return 0
-    stream = records(rf.path, rf.file, sink)
-    header = next(stream, None)
-    if header is None:
-        sink.close(rf.file)
-        return 0
-    columns = _header(plan, rf, header[0], header[1], sink)
     rows = 0
-    if columns is not None:
-        if rf.kind == "indicators":
-            rows = _indicator_rows(plan, rf, columns, len(header[1]), stream, sink, emit)
+    with CsvFile(rf.path, rf.file, sink) as f:
+        if f.header is None:
+            sink.close(rf.file)
+            return 0
+        width = len(f.header)
+        columns = _header(plan, rf, f.header_line, f.header, sink)
+        if columns is None:
+            for chunk, _ in f.chunks():  # still read to the end: encoding problems further down are found too
+                rows += len(chunk)
+        elif rf.kind == "indicators":
+            checker = _IndicatorFile(plan, rf, columns, width, sink, emit)
+            for chunk, lines in f.chunks():
+                rows += len(chunk)
+                if checker.accept(chunk, lines):
+                    checker.take(chunk, lines)
+                else:
+                    for row, line in zip(chunk, lines, strict=True):
+                        checker.check_row(line, row)
+            checker.finish()
         else:
-            rows = _action_rows(plan, rf, columns, len(header[1]), stream, sink, emit)
-    else:
-        for _ in stream:  # still read to the end, so encoding problems further down are found too
-            rows += 1
+            rows = _action_rows(plan, rf, columns, width, f.records(), sink, emit)
     sink.close(rf.file)
     return rows
 
@@ -265,37 +329,151 @@ def _row_length(rf: ReportFile, line: int, got: int, want: int) -> Finding:
     )
 
 
-def _indicator_rows(
-    plan: Plan,
-    rf: ReportFile,
-    columns: dict[str, int],
-    width: int,
-    stream: Iterable[tuple[int, list[str]]],
-    sink: CappedSink,
-    emit: Emitter | None,
-) -> int:
-    specs = _compile(plan, columns)
-    c_ind, c_val, c_src = columns["indicator"], columns["value"], columns["source"]
-    c_low, c_up = columns.get("lower"), columns.get("upper")
-    c_unit, c_flag, c_notes = columns.get("unit"), columns.get("flag"), columns.get("notes")
-    check_common = "country" in columns or "year" in columns
-    number = NUMBER.fullmatch
-    file = rf.file
-    seen: set[int] = set()
-    suspects: list[tuple[int, tuple[str, tuple[str, ...]]]] = []
-    rows = 0
-    for line, row in stream:
-        rows += 1
+class _IndicatorFile:
+    """The checks of one indicator file: an authoritative check per row, and a fast test per chunk.
+
+    ``accept`` is a conservative test of a whole chunk made of set operations, one regular expression over the
+    joined value column and C-level maps: it says yes only when every row is valid and needs no message. Any
+    chunk it refuses goes through ``check_row`` row by row, which alone writes findings. A test checks that
+    the two agree.
+    """
+
+    def __init__(
+        self, plan: Plan, rf: ReportFile, columns: dict[str, int], width: int, sink: CappedSink, emit: Emitter | None
+    ) -> None:
+        self.plan, self.rf, self.columns, self.width, self.sink, self.emit = plan, rf, columns, width, sink, emit
+        self.specs = _compile(plan, columns)
+        self.c_ind, self.c_val, self.c_src = columns["indicator"], columns["value"], columns["source"]
+        self.c_low, self.c_up = columns.get("lower"), columns.get("upper")
+        self.c_unit, self.c_flag, self.c_notes = columns.get("unit"), columns.get("flag"), columns.get("notes")
+        self.dim_all = tuple(columns[d] for d in plan.dimensions if d in columns)
+        self.per_row = emit is not None and emit.per_row
+        self.seen: set[int] = set()
+        self.suspects: list[tuple[int, tuple[str, ...]]] = []
+        self.first_value: dict[str, int] = {}
+        self.fast = _fast_tables(plan, columns, self.specs)
+        self.flag_ok: dict[str, bool] = {"": True}
+
+    # -- the fast path ------------------------------------------------------------------------------------
+    def accept(self, rows: list[list[str]], lines: Sequence[int]) -> bool:
+        """True when every row of the chunk is valid; then its rows are also counted for duplicates."""
+        f = self.fast
+        if len(rows[0]) != self.width:
+            return False
+        try:
+            cols = list(zip(*rows, strict=True))
+        except ValueError:  # rows of different lengths
+            return False
+        ind = cols[self.c_ind]
+        inds = set(ind)
+        if not inds <= f.ids or not inds.isdisjoint(f.yes_no):
+            return False
+        vals = cols[self.c_val]
+        if inds <= f.counted_ids:
+            if not _WHOLE_LINES.fullmatch("\n".join(vals)):
+                return False
+        elif inds.isdisjoint(f.counted_ids):
+            if not _NUMBER_LINES.fullmatch("\n".join(vals)):
+                return False
+        else:
+            counted = list(map(f.counted.__getitem__, ind))
+            if not _WHOLE_LINES.fullmatch("\n".join(compress(vals, counted))):
+                return False
+            if not _NUMBER_LINES.fullmatch("\n".join(compress(vals, map(not_, counted)))):
+                return False
+        if not inds.isdisjoint(f.percent):
+            rates = [v for i, v in zip(ind, vals, strict=True) if i in f.percent and v[:1].isdigit()]
+            if rates and max(map(float, rates)) > 100:
+                return False
+        for col, allowed, takes in f.dims:
+            cells = cols[col]
+            if not set(cells) <= allowed:
+                return False
+            if not all(takes[i] for i in inds) and set(compress(cells, map(not_, map(takes.__getitem__, ind)))) - {""}:
+                return False
+        for col in (self.c_low, self.c_up):
+            if col is not None and set(cols[col]) != {""}:
+                return False
+        if self.c_unit is not None:
+            units = set(cols[self.c_unit]) - {""}
+            if units and not (
+                len(units) == 1 and {f.unit[i] for i in inds} == units
+            ) and not set(zip(ind, cols[self.c_unit], strict=True)) <= f.unit_pairs:
+                return False
+        if self.c_flag is not None:
+            for cell in set(cols[self.c_flag]):
+                ok = self.flag_ok.get(cell)
+                if ok is None:
+                    parts = [p.strip() for p in cell.split(";") if p.strip()]
+                    ok = self.flag_ok[cell] = all(p in FLAGS and p != "not_applicable" for p in parts)
+                if not ok:
+                    return False
+        sources = set(cols[self.c_src])
+        has_value: list[bool] | None = None
+        if "" in sources or any(s.isspace() for s in sources):
+            # an empty source is allowed where the value is not available
+            has_value = list(map(not_, map(NOT_AVAILABLE.__contains__, vals)))
+            sources = set(compress(cols[self.c_src], has_value))
+            if "" in sources or any(s.isspace() for s in sources):
+                return False
+        for name, expected in (("country", self.rf.country), ("year", str(self.rf.year))):
+            col = self.columns.get(name)
+            if col is not None and not set(cols[col]) <= {"", expected}:
+                return False
+        hashes = set(map(hash, zip(ind, *[cols[c] for c in self.dim_all], strict=True)))
+        if len(hashes) != len(rows) or not self.seen.isdisjoint(hashes):
+            return False  # a duplicate: the row checks will name it
+        self.seen |= hashes
+        new = inds - self.first_value.keys()
+        if new:  # the first line with a value of each indicator, for the missing-baseline warning
+            if has_value is None:
+                has_value = list(map(not_, map(NOT_AVAILABLE.__contains__, vals)))
+            for i, valued, line in zip(ind, has_value, lines, strict=True):
+                if valued and i in new and i not in self.first_value:
+                    self.first_value[i] = line
+        return True
+
+    def take(self, rows: list[list[str]], lines: Sequence[int]) -> None:
+        """Hand the rows of an accepted chunk to the emitter."""
+        emit = self.emit
+        if not self.per_row or emit is None:
+            return
+        rf, specs = self.rf, self.specs
+        c_ind, c_val, c_src, c_flag, c_notes = self.c_ind, self.c_val, self.c_src, self.c_flag, self.c_notes
+        flag_sets: dict[str, frozenset[str]] = {}
+        for row, line in zip(rows, lines, strict=True):
+            ind = row[c_ind]
+            text = row[c_val]
+            value = None if text in NOT_AVAILABLE else float(text) + 0.0
+            flags = frozenset()
+            if c_flag is not None and row[c_flag]:
+                cell = row[c_flag]
+                flags = flag_sets.get(cell) or flag_sets.setdefault(
+                    cell, frozenset(p.strip() for p in cell.split(";") if p.strip())
+                )
+            dims = tuple(row[c] if c >= 0 else "" for c in specs[ind].dim_cols)
+            notes = row[c_notes] if c_notes is not None else ""
+            emit.value(rf, line, ind, dims, value, None, None, flags, row[c_src].strip(), notes)
+
+    # -- the authoritative path ---------------------------------------------------------------------------
+    def check_row(self, line: int, row: list[str]) -> None:
+        """Check one row, writing a finding for each problem; a valid row goes to the emitter."""
+        rf, sink, emit, columns, width, specs = self.rf, self.sink, self.emit, self.columns, self.width, self.specs
+        c_ind, c_val, c_src, c_low, c_up = self.c_ind, self.c_val, self.c_src, self.c_low, self.c_up
+        c_unit, c_flag, c_notes = self.c_unit, self.c_flag, self.c_notes
+        check_common = "country" in columns or "year" in columns
+        number = NUMBER.fullmatch
+        file = rf.file
         if len(row) != width:
             if not any(c.strip() for c in row):
-                continue
+                return
             sink(_row_length(rf, line, len(row), width))
-            continue
+            return
         ind_text = row[c_ind].strip()
         spec = specs.get(ind_text)
         if spec is None:
             if not any(c.strip() for c in row):
-                continue
+                return
             close = suggest(ind_text, specs)
             sink(
                 finding(
@@ -308,7 +486,7 @@ def _indicator_rows(
                     col=c_ind + 1,
                 )
             )
-            continue
+            return
         ok = True
         unit = spec.unit
         # value: the common case (a plain number) stays on the fast path
@@ -465,25 +643,31 @@ def _indicator_rows(
             ok = False
         if check_common and not _common_cells(rf, line, row, columns, sink):
             ok = False
-        key = (ind_text, dims)
+        key = (ind_text, *[row[c].strip() for c in self.dim_all])
         h = hash(key)
-        if h in seen:
-            suspects.append((line, key))
+        if h in self.seen:
+            self.suspects.append((line, key))
+            ok = False
         else:
-            seen.add(h)
-        if ok and emit is not None:
+            self.seen.add(h)
+        if ok and (value is not None or "not_applicable" in flags) and ind_text not in self.first_value:
+            self.first_value[ind_text] = line
+        if ok and self.per_row:
+            assert emit is not None
             emit.value(rf, line, ind_text, dims, value, lower, upper, flags, source, row[c_notes] if c_notes else "")
-    if suspects:
-        _duplicates(plan, rf, columns, specs, suspects, sink)
-    return rows
+
+    def finish(self) -> None:
+        if self.suspects:
+            _duplicates(self.rf, self.columns, self.dim_all, self.suspects, self.sink)
+        if self.emit is not None:
+            self.emit.indicators(self.rf, self.first_value)
 
 
 def _duplicates(
-    plan: Plan,
     rf: ReportFile,
     columns: dict[str, int],
-    specs: dict[str, _IndicatorSpec],
-    suspects: list[tuple[int, tuple[str, tuple[str, ...]]]],
+    dim_all: tuple[int, ...],
+    suspects: list[tuple[int, tuple[str, ...]]],
     sink: Callable[[Finding], None],
 ) -> None:
     """Confirm rows whose key hash was seen before, re-reading the file to name each first occurrence.
@@ -491,7 +675,7 @@ def _duplicates(
     Keeping only hashes in the main pass holds memory to a few bytes per series; duplicates are rare.
     """
     wanted = {key for _, key in suspects}
-    first: dict[tuple[str, tuple[str, ...]], int] = {}
+    first: dict[tuple[str, ...], int] = {}
     c_ind = columns["indicator"]
     width = -1
     for line, row in records(rf.path, rf.file, lambda f: None):
@@ -500,19 +684,14 @@ def _duplicates(
             continue
         if len(row) != width:  # a malformed row was not counted in the main pass either
             continue
-        ind_text = row[c_ind].strip()
-        spec = specs.get(ind_text)
-        dims: tuple[str, ...] = ()
-        if spec is not None and spec.dim_cols:
-            dims = tuple(row[c].strip() if 0 <= c < len(row) else "" for c in spec.dim_cols)
-        key = (ind_text, dims)
+        key = (row[c_ind].strip(), *[row[c].strip() for c in dim_all])
         if key in wanted and key not in first:
             first[key] = line
     for line, key in suspects:
         at = first.get(key)
         if at is None or at == line:
             continue  # a hash collision, not a duplicate
-        what = key[0] + "".join(f", {d}" for d in key[1] if d)
+        what = key[0] + "".join(f", {d}" for d in key[1:] if d)
         sink(
             finding(
                 rf.file,
@@ -521,7 +700,7 @@ def _duplicates(
                 f"{quote(what)} is reported twice; first on line {at}",
                 "keep one row per indicator and breakdown; delete or correct the other",
                 "indicator",
-                columns["indicator"] + 1,
+                c_ind + 1,
             )
         )
 

@@ -357,8 +357,8 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
     """
     from aseanwp.completeness import completeness
     from aseanwp.dataset import Dataset
-    from aseanwp.reports import discover
     from aseanwp.render import status_view
+    from aseanwp.reports import discover
     from aseanwp.validation import InputError, run
 
     plan = obj.plan()

@@ -47,6 +47,10 @@ class Dataset:
     by_file: dict[str, list[tuple[SeriesKey, Point]]] = field(default_factory=lambda: defaultdict(list))
     actions_by_file: dict[str, list[ActionStatus]] = field(default_factory=lambda: defaultdict(list))
     files: dict[str, ReportFile] = field(default_factory=dict)
+    per_row: bool = True
+
+    def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
+        self.files[rf.file] = rf
 
     def value(
         self,

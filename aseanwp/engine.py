@@ -56,6 +56,8 @@ class Row:
     region: bool = False
     history: list[tuple[int, float]] = field(default_factory=list)  # (year, value) up to the requested year
     illustrative: bool = False
+    # the year ``lower`` and ``upper`` describe: ``year``, or a later year published only as a range
+    range_year: int | None = None
 
     @property
     def total(self) -> bool:
@@ -96,6 +98,7 @@ JSON_FIELDS = (
     "counts",
     "sources",
     "illustrative",
+    "range_year",
 )
 
 
@@ -215,6 +218,8 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
         row.base_year, row.base_value = base.year, base.value
         row.year, row.value = current.year, current.value
         row.lower, row.upper = current.lower, current.upper
+        if current.lower is not None or current.upper is not None:
+            row.range_year = current.year
         used = [base, current]
         if any("break" in p.flags for p in upto if base.year < p.year <= current.year):
             flags.append("break")
@@ -224,7 +229,8 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
             used.append(earlier[-1])
     if latest.value is None and latest.lower is not None and (not valued or latest.year > valued[-1].year):
         # only a range was published for the latest year: shown, not computed with
-        row.lower, row.upper = latest.lower, latest.upper
+        # (from a year later than ``year``: ``range_year`` says which, not to be read as ``value``'s range)
+        row.lower, row.upper, row.range_year = latest.lower, latest.upper, latest.year
         used.append(latest)
     for p in used:
         flags.extend(f for f in ("estimate", "provisional") if f in p.flags)
@@ -374,11 +380,15 @@ def compute(plan: Plan, data: Dataset, year: int) -> Report:
 
 def _summaries(plan: Plan, rows: list[Row]) -> list[Summary]:
     out = []
+    by_key: dict[tuple[str, str], list[Row]] = {}
+    for r in rows:
+        if r.total:
+            by_key.setdefault((r.benchmark, r.country), []).append(r)
     for b in plan.benchmarks:
         inds = plan.benchmark_indicators(b.id)
         only_context = all(i.direction == "none" for i in inds)
         for code in [*plan.member_codes, plan.region.code]:
-            own = [r for r in rows if r.benchmark == b.id and r.country == code and r.total]
+            own = by_key.get((b.id, code), [])
             statuses = [r.status for r in own]
             counts = dict(sorted(Counter(statuses).items()))
             if only_context:

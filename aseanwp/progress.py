@@ -65,8 +65,10 @@ def _interpolate(x: float, points: Sequence[tuple[float, float]]) -> float:
     if x <= points[0][0]:
         return points[0][1]
     for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        if x <= x1:
-            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        if x < x1:
+            # x0 <= x < x1, and the fraction first (0 <= f <= 1 even after rounding): a score never rounds
+            # past a point into the next band, and stays monotone in x
+            return y0 + (y1 - y0) * ((x - x0) / (x1 - x0))
     return points[-1][1]
 
 
@@ -149,9 +151,9 @@ def summarise(statuses: Sequence[str], scores: Sequence[float]) -> tuple[str, fl
         if mean >= -2.5:
             return LIMITED, mean
         return DETERIORATION, mean
+    # `context` is the caller's to decide from the plan (a benchmark with only context indicators): a member
+    # that reports only the context indicators of a benchmark that has rated ones has nothing rated (SPEC 4).
     considered = [s for s in statuses if s != CONTEXT]
     if considered and all(s == HELD_AT_ZERO for s in considered):
         return HELD_AT_ZERO, None
-    if statuses and not considered:
-        return CONTEXT, None
     return NOT_AVAILABLE, None

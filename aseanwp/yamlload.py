@@ -51,6 +51,7 @@ class Located:
         return self.lines.get((), 1)
 
 
+_STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -115,6 +116,8 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag == _STR:  # most of a plan: skip the constructor's bookkeeping
+            return node.value
         return self.constructor.construct_object(node)
 
 

@@ -64,14 +64,14 @@ def signed(x: float | None, suffix: str = "") -> str:
 
 def change(change_value: float | None, pct: float | None, pp: float | None, unit: str) -> str:
     """'+94.7%' for counts and sizes; '-0.5 pp (-25.0%)' for rates; the absolute change when % is undefined."""
+    if unit == "yes_no" and change_value is not None:  # before the percentage: yes -> yes is not "+0.0%"
+        return "unchanged" if change_value == 0 else ("no → yes" if change_value > 0 else "yes → no")
     if pp is not None:
         return f"{signed(pp, ' pp')} ({signed(pct, '%')})" if pct is not None else signed(pp, " pp")
     if pct is not None:
         return signed(pct, "%")
     if change_value is None:
         return "–"
-    if unit == "yes_no":
-        return "unchanged" if change_value == 0 else ("no → yes" if change_value > 0 else "yes → no")
     return f"{'+' if change_value > 0 else ''}{number(change_value)}" if change_value else "0"
 
 
