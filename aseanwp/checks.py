@@ -21,7 +21,18 @@ from aseanwp.reports import CsvFile, ReportFile, records
 from aseanwp.textsafe import quote
 from aseanwp.values import NOT_AVAILABLE, NUMBER, Parsed, check_range, parse
 
-INDICATOR_COLUMNS = ("indicator", "value", "lower", "upper", "unit", "source", "flag", "notes", "country", "year")
+INDICATOR_COLUMNS = (
+    "indicator",
+    "value",
+    "lower",
+    "upper",
+    "unit",
+    "source",
+    "flag",
+    "notes",
+    "country",
+    "year",
+)
 INDICATOR_REQUIRED = ("indicator", "value", "source")
 ACTION_COLUMNS = ("action", "status", "source", "notes", "country", "year")
 ACTION_REQUIRED = ("action", "status")
@@ -54,7 +65,9 @@ class Emitter(Protocol):
         notes: str,
     ) -> None: ...
 
-    def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None: ...
+    def action(
+        self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str
+    ) -> None: ...
 
 
 class CappedSink:
@@ -87,14 +100,18 @@ class CappedSink:
 
     @property
     def errors(self) -> int:
-        return sum(n for code, n in self.counts.items() if code not in ("missing-baseline", "missing-report", "jump"))
+        return sum(
+            n for code, n in self.counts.items() if code not in ("missing-baseline", "missing-report", "jump")
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class _IndicatorSpec:
     indicator: Indicator
     unit: str
-    dim_cols: tuple[int, ...]  # for each of the indicator's dimensions, its column (-1 when the file lacks it)
+    dim_cols: tuple[
+        int, ...
+    ]  # for each of the indicator's dimensions, its column (-1 when the file lacks it)
     dim_values: tuple[frozenset[str], ...]
     foreign_cols: tuple[tuple[int, str], ...]  # dimension columns in the file this indicator does not take
 
@@ -193,7 +210,9 @@ def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
 
 # The fast path's value tests over a whole column joined by newlines: plain non-negative numbers of at most 15
 # digits (longer ones take the careful path), or the not-available markers. Anything else goes row by row.
-_NUMBER_LINES = re.compile(r"(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|)(?:\n(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|))*")
+_NUMBER_LINES = re.compile(
+    r"(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|)(?:\n(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|))*"
+)
 _WHOLE_LINES = re.compile(r"(?:[0-9]{1,15}|NA|\.\.|)(?:\n(?:[0-9]{1,15}|NA|\.\.|))*")
 
 
@@ -205,7 +224,9 @@ class _FastTables:
     counted: dict[str, bool]
     counted_ids: frozenset[str]
     unit: dict[str, str]
-    dims: tuple[tuple[int, frozenset[str], dict[str, bool]], ...]  # (column, allowed cells, indicator takes it)
+    dims: tuple[
+        tuple[int, frozenset[str], dict[str, bool]], ...
+    ]  # (column, allowed cells, indicator takes it)
     unit_pairs: frozenset[tuple[str, str]]
 
 
@@ -339,13 +360,30 @@ class _IndicatorFile:
     """
 
     def __init__(
-        self, plan: Plan, rf: ReportFile, columns: dict[str, int], width: int, sink: CappedSink, emit: Emitter | None
+        self,
+        plan: Plan,
+        rf: ReportFile,
+        columns: dict[str, int],
+        width: int,
+        sink: CappedSink,
+        emit: Emitter | None,
     ) -> None:
-        self.plan, self.rf, self.columns, self.width, self.sink, self.emit = plan, rf, columns, width, sink, emit
+        self.plan, self.rf, self.columns, self.width, self.sink, self.emit = (
+            plan,
+            rf,
+            columns,
+            width,
+            sink,
+            emit,
+        )
         self.specs = _compile(plan, columns)
         self.c_ind, self.c_val, self.c_src = columns["indicator"], columns["value"], columns["source"]
         self.c_low, self.c_up = columns.get("lower"), columns.get("upper")
-        self.c_unit, self.c_flag, self.c_notes = columns.get("unit"), columns.get("flag"), columns.get("notes")
+        self.c_unit, self.c_flag, self.c_notes = (
+            columns.get("unit"),
+            columns.get("flag"),
+            columns.get("notes"),
+        )
         self.dim_all = tuple(columns[d] for d in plan.dimensions if d in columns)
         self.per_row = emit is not None and emit.per_row
         self.seen: set[int] = set()
@@ -389,16 +427,20 @@ class _IndicatorFile:
             cells = cols[col]
             if not set(cells) <= allowed:
                 return False
-            if not all(takes[i] for i in inds) and set(compress(cells, map(not_, map(takes.__getitem__, ind)))) - {""}:
+            if not all(takes[i] for i in inds) and set(
+                compress(cells, map(not_, map(takes.__getitem__, ind)))
+            ) - {""}:
                 return False
         for col in (self.c_low, self.c_up):
             if col is not None and set(cols[col]) != {""}:
                 return False
         if self.c_unit is not None:
             units = set(cols[self.c_unit]) - {""}
-            if units and not (
-                len(units) == 1 and {f.unit[i] for i in inds} == units
-            ) and not set(zip(ind, cols[self.c_unit], strict=True)) <= f.unit_pairs:
+            if (
+                units
+                and not (len(units) == 1 and {f.unit[i] for i in inds} == units)
+                and not set(zip(ind, cols[self.c_unit], strict=True)) <= f.unit_pairs
+            ):
                 return False
         if self.c_flag is not None:
             for cell in set(cols[self.c_flag]):
@@ -458,7 +500,14 @@ class _IndicatorFile:
     # -- the authoritative path ---------------------------------------------------------------------------
     def check_row(self, line: int, row: list[str]) -> None:
         """Check one row, writing a finding for each problem; a valid row goes to the emitter."""
-        rf, sink, emit, columns, width, specs = self.rf, self.sink, self.emit, self.columns, self.width, self.specs
+        rf, sink, emit, columns, width, specs = (
+            self.rf,
+            self.sink,
+            self.emit,
+            self.columns,
+            self.width,
+            self.specs,
+        )
         c_ind, c_val, c_src, c_low, c_up = self.c_ind, self.c_val, self.c_src, self.c_low, self.c_up
         c_unit, c_flag, c_notes = self.c_unit, self.c_flag, self.c_notes
         check_common = "country" in columns or "year" in columns
@@ -480,7 +529,9 @@ class _IndicatorFile:
                     file,
                     line,
                     "unknown-indicator",
-                    f"{quote(ind_text)} is not an indicator of the plan" if ind_text else "the indicator is empty",
+                    f"{quote(ind_text)} is not an indicator of the plan"
+                    if ind_text
+                    else "the indicator is empty",
                     f"did you mean '{close}'?" if close else "see `aseanwp plan` for the indicator ids",
                     column="indicator",
                     col=c_ind + 1,
@@ -507,7 +558,9 @@ class _IndicatorFile:
         dims: tuple[str, ...] = ()
         if spec.dim_cols:
             parts = []
-            for col, allowed, name in zip(spec.dim_cols, spec.dim_values, spec.indicator.dimensions, strict=True):
+            for col, allowed, name in zip(
+                spec.dim_cols, spec.dim_values, spec.indicator.dimensions, strict=True
+            ):
                 cell = row[col].strip() if col >= 0 else ""
                 if cell and cell not in allowed:
                     close = suggest(cell, allowed)
@@ -517,7 +570,9 @@ class _IndicatorFile:
                             line,
                             "unknown-dimension-value",
                             f"{quote(cell)} is not a value of {name}",
-                            f"did you mean '{close}'?" if close else f"use one of: {', '.join(sorted(allowed))}",
+                            f"did you mean '{close}'?"
+                            if close
+                            else f"use one of: {', '.join(sorted(allowed))}",
                             name,
                             col + 1,
                         )
@@ -535,7 +590,11 @@ class _IndicatorFile:
                         "unknown-dimension",
                         f"{spec.indicator.id} is not broken down by {name} (got {quote(cell)})",
                         f"leave {name} empty on this row"
-                        + (f"; it takes {', '.join(spec.indicator.dimensions)}" if spec.indicator.dimensions else ""),
+                        + (
+                            f"; it takes {', '.join(spec.indicator.dimensions)}"
+                            if spec.indicator.dimensions
+                            else ""
+                        ),
                         name,
                         col + 1,
                     )
@@ -549,7 +608,11 @@ class _IndicatorFile:
                 got: Parsed = Parsed(None, None) if col is None else parse(row[col].strip(), unit)
                 if got.problem is not None:
                     assert col is not None
-                    sink(finding(file, line, got.problem.code, got.problem.message, got.problem.hint, name, col + 1))
+                    sink(
+                        finding(
+                            file, line, got.problem.code, got.problem.message, got.problem.hint, name, col + 1
+                        )
+                    )
                     ok = False
                 bounds.append(got.value)
             lower, upper = bounds
@@ -654,7 +717,9 @@ class _IndicatorFile:
             self.first_value[ind_text] = line
         if ok and self.per_row:
             assert emit is not None
-            emit.value(rf, line, ind_text, dims, value, lower, upper, flags, source, row[c_notes] if c_notes else "")
+            emit.value(
+                rf, line, ind_text, dims, value, lower, upper, flags, source, row[c_notes] if c_notes else ""
+            )
 
     def finish(self) -> None:
         if self.suspects:
@@ -735,13 +800,17 @@ def _action_rows(
                     line,
                     "unknown-action",
                     f"{quote(action)} is not an action of the plan" if action else "the action id is empty",
-                    f"did you mean '{close}'?" if close else "see `aseanwp plan` for the action ids (e.g. II.1.8)",
+                    f"did you mean '{close}'?"
+                    if close
+                    else "see `aseanwp plan` for the action ids (e.g. II.1.8)",
                     "action",
                     c_act + 1,
                 )
             )
             ok = False
         status = row[c_status].strip().lower().replace(" ", "_")
+        if not status and not any(c.strip() for i, c in enumerate(row) if i not in (c_act, c_src, c_notes)):
+            continue  # a template row left blank: the action is not reported
         if status not in ACTION_STATUSES:
             close = suggest(status, ACTION_STATUSES)
             sink(

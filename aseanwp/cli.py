@@ -180,7 +180,12 @@ OUTPUT = click.option(
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True, help=FORMAT_HELP
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help=FORMAT_HELP,
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for submissions).")
 @pass_context
@@ -258,7 +263,9 @@ def schema(what: str, output: str | None) -> None:
 
 
 SKIP_INVALID = click.option(
-    "--skip-invalid", is_flag=True, help="Leave invalid report files out (listed on stderr) instead of stopping."
+    "--skip-invalid",
+    is_flag=True,
+    help="Leave invalid report files out (listed on stderr) instead of stopping.",
 )
 
 
@@ -274,12 +281,18 @@ def _check_codes(plan: Plan, countries: Sequence[str], benchmarks: Sequence[str]
     for c in countries:
         if c not in known:
             close = suggest(c, known)
-            usage(f"unknown member '{c}'" + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(known)}"))
+            usage(
+                f"unknown member '{c}'"
+                + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(known)}")
+            )
     ids = [b.id for b in plan.benchmarks]
     for b in benchmarks:
         if b not in ids:
             close = suggest(b, ids)
-            usage(f"unknown benchmark '{b}'" + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(ids)}"))
+            usage(
+                f"unknown benchmark '{b}'"
+                + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(ids)}")
+            )
 
 
 def load_data(obj: Context, skip_invalid: bool) -> Any:
@@ -292,9 +305,13 @@ def load_data(obj: Context, skip_invalid: bool) -> Any:
 
 
 @cli.command()
-@click.option("--year", type=int, default=None, help="The year to report on [default: the latest with any value].")
+@click.option(
+    "--year", type=int, default=None, help="The year to report on [default: the latest with any value]."
+)
 @click.option("--country", "countries", multiple=True, metavar="CODE", help="Only this member (repeatable).")
-@click.option("--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable).")
+@click.option(
+    "--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable)."
+)
 @click.option("--detail", is_flag=True, help="Show every member's rows, not only the region's.")
 @click.option(
     "--format",
@@ -346,7 +363,12 @@ def report(
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True, help=FORMAT_HELP
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help=FORMAT_HELP,
 )
 @OUTPUT
 @pass_context
@@ -412,7 +434,9 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
         create_new(output, text, force)
     except OutputError as exc:
         raise Failure(str(exc)) from None
-    click.echo(f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True)
+    click.echo(
+        f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True
+    )
 
 
 # --- review ----------------------------------------------------------------------------------------------------
@@ -420,9 +444,16 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
 
 @cli.command("review")
 @click.argument("kind", type=click.Choice(["annual", "midterm", "final"]))
-@click.option("--year", type=int, default=None, help="The meeting year of an annual review [default: the latest].")
 @click.option(
-    "--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help=FORMAT_HELP
+    "--year", type=int, default=None, help="The meeting year of an annual review [default: the latest]."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help=FORMAT_HELP,
 )
 @OUTPUT
 @SKIP_INVALID
@@ -446,14 +477,22 @@ def review_command(
     data, outcome = load_data(obj, skip_invalid)
     if kind == "annual" and year is None:
         latest = data.latest_year()
-        years = [r.year for r in plan.reviews if r.kind == "annual" and (latest is None or r.figures_year <= latest)]
+        years = [
+            r.year
+            for r in plan.reviews
+            if r.kind == "annual" and (latest is None or r.figures_year <= latest)
+        ]
         if not years:
             usage("no annual review in the plan has figures yet; give --year")
         year = max(years)
     rv = plan.review(kind, year)
     if rv is None:
         known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
-        usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
+        usage(
+            f"the plan has no {kind} review"
+            + (f" in {year}" if year else "")
+            + f" (its {kind} reviews: {known})"
+        )
     files = [rf for rf in discover(obj.reports).files if rf.kind == "indicators" and rf.year in plan.years]
     present = {(rf.country, rf.year) for rf in files}
     years_range = range(plan.baseline_year, rv.figures_year + 1)

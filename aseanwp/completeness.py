@@ -21,7 +21,11 @@ class Cell:
 
 
 def completeness(
-    plan: Plan, data: Dataset, present: set[tuple[str, int]], years: range, invalid: set[tuple[str, int]] = frozenset()  # type: ignore[assignment]
+    plan: Plan,
+    data: Dataset,
+    present: set[tuple[str, int]],
+    years: range,
+    invalid: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
 ) -> dict[tuple[str, int], Cell]:
     """Cells for every member and year in ``years``; ``present`` holds the (member, year) files that exist."""
     core = {i.id for i in plan.indicators if i.core}
@@ -33,7 +37,9 @@ def completeness(
             if p.value is not None or p.lower is not None or "not_applicable" in p.flags:
                 filled.setdefault((country, p.year), set()).add(indicator)
     return {
-        (code, year): Cell((code, year) in present, len(filled.get((code, year), ())), len(core), (code, year) in invalid)
+        (code, year): Cell(
+            (code, year) in present, len(filled.get((code, year), ())), len(core), (code, year) in invalid
+        )
         for code in plan.member_codes
         for year in years
     }

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from aseanwp.reports import ReportFile
 
-SeriesKey = tuple[str, str, tuple[str, ...]]  # (country, indicator, dimension values in the indicator's order)
+SeriesKey = tuple[
+    str, str, tuple[str, ...]
+]  # (country, indicator, dimension values in the indicator's order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,8 @@ class Dataset:
 
     def actions(self) -> list[ActionStatus]:
         return sorted(
-            (a for acts in self.actions_by_file.values() for a in acts), key=lambda a: (a.country, a.year, a.action)
+            (a for acts in self.actions_by_file.values() for a in acts),
+            key=lambda a: (a.country, a.year, a.action),
         )
 
     def latest_year(self) -> int | None:

@@ -127,7 +127,9 @@ class Report:
     rows: list[Row]
     summaries: list[Summary]
 
-    def rows_of(self, country: str | None = None, indicator: str | None = None, totals: bool = False) -> list[Row]:
+    def rows_of(
+        self, country: str | None = None, indicator: str | None = None, totals: bool = False
+    ) -> list[Row]:
         return [
             r
             for r in self.rows
@@ -202,7 +204,7 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
     if "not_applicable" in latest.flags:
         row.flags = ["not_applicable"]
         row.sources = [latest.ref]
-        row.status = CONTEXT if ind.direction == "none" else NOT_AVAILABLE
+        row.status = NOT_AVAILABLE  # SPEC 4: whatever the direction; it counts as filled, not as rated
         return row
     valued = [p for p in upto if p.value is not None]
     row.history = [(p.year, p.value) for p in valued if p.value is not None]
@@ -221,6 +223,8 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
         if current.lower is not None or current.upper is not None:
             row.range_year = current.year
         used = [base, current]
+        # estimate/provisional describe the figures compared (base and current), not the previous year's
+        flags.extend(f for p in used for f in ("estimate", "provisional") if f in p.flags)
         if any("break" in p.flags for p in upto if base.year < p.year <= current.year):
             flags.append("break")
         earlier = [p for p in valued if p.year < current.year]
@@ -232,8 +236,7 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
         # (from a year later than ``year``: ``range_year`` says which, not to be read as ``value``'s range)
         row.lower, row.upper, row.range_year = latest.lower, latest.upper, latest.year
         used.append(latest)
-    for p in used:
-        flags.extend(f for f in ("estimate", "provisional") if f in p.flags)
+        flags.extend(f for f in ("estimate", "provisional") if f in latest.flags)
     row.flags = _ordered_flags(flags)
     row.sources = sorted({p.ref for p in used}, key=_ref_order)
     row.illustrative = any(p.illustrative for p in used)
@@ -281,7 +284,8 @@ def region_row(
             row.status = CONTEXT
         else:
             row.status, row.score = summarise(
-                [r.status for r in member_rows.values()], [r.score for r in rated.values() if r.score is not None]
+                [r.status for r in member_rows.values()],
+                [r.score for r in rated.values() if r.score is not None],
             )
             if not rated and member_rows and all(r.status == HELD_AT_ZERO for r in member_rows.values()):
                 row.status = HELD_AT_ZERO
@@ -321,6 +325,7 @@ def region_row(
         row.base_value = sum(b.value for b, _ in covered.values() if b.value is not None)
         row.value = sum(c.value for _, c in covered.values() if c.value is not None)
         used = [p for pair in covered.values() for p in pair]
+        flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
         # the previous year: the latest earlier year in which every covered member has a value
         for prev in range(year - 1, base_year - 1, -1):
             at = [_value_at(members[c], prev) for c in covered]
@@ -330,7 +335,6 @@ def region_row(
                 used.extend(p for p in at if p is not None)
                 break
         row.history = _region_history(members, list(covered), base_year, year)
-        flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
         row.flags = _ordered_flags(flags)
     row.sources = sorted({p.ref for p in used}, key=_ref_order)
     row.illustrative = any(p.illustrative for p in used)

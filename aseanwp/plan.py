@@ -101,11 +101,14 @@ class Objective(_Model):
     actions: list[Action] = Field(default_factory=list)
 
 
+NonNegative = Annotated[float, Field(ge=0)]
+
+
 class Target(_Model):
-    value: float
+    value: NonNegative
     year: Year | None = None
-    members: dict[Code, float] = Field(default_factory=dict)
-    region: float | None = None
+    members: dict[Code, NonNegative] = Field(default_factory=dict)
+    region: NonNegative | None = None
 
 
 class Indicator(_Model):
@@ -259,10 +262,20 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
             raw = fh.read(64 * 1024 * 1024 + 1)
     except FileNotFoundError:
         raise PlanError(
-            [finding(file, None, "unreadable", "the plan file does not exist", "give the right path with --plan")]
+            [
+                finding(
+                    file,
+                    None,
+                    "unreadable",
+                    "the plan file does not exist",
+                    "give the right path with --plan",
+                )
+            ]
         ) from None
     except OSError as exc:
-        raise PlanError([finding(file, None, "unreadable", f"cannot read the plan: {exc.strerror}", "")]) from None
+        raise PlanError(
+            [finding(file, None, "unreadable", f"cannot read the plan: {exc.strerror}", "")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -280,7 +293,9 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 def plan_from_data(located: Located, file: str) -> Plan:
     """Validate located data into a Plan; raise PlanError with line-numbered findings."""
     if not isinstance(located.data, dict):
-        raise PlanError([finding(file, 1, "schema", "the plan must be a YAML mapping", "start from data/workplan.yaml")])
+        raise PlanError(
+            [finding(file, 1, "schema", "the plan must be a YAML mapping", "start from data/workplan.yaml")]
+        )
     try:
         plan = Plan.model_validate(located.data)
     except ValidationError as exc:
@@ -305,10 +320,14 @@ def _schema_findings(exc: ValidationError, located: Located, file: str) -> Itera
                 "remove it or correct its spelling (see `aseanwp schema plan`)",
             )
         elif err["type"] == "missing":
-            yield finding(file, line, "schema", f"{where} is required but missing", "add it (see `aseanwp schema plan`)")
+            yield finding(
+                file, line, "schema", f"{where} is required but missing", "add it (see `aseanwp schema plan`)"
+            )
         else:
             shown = err.get("input")
-            value = f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
+            value = (
+                f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
+            )
             yield finding(file, line, "schema", f"{where}: {err['msg']}{value}", "see `aseanwp schema plan`")
 
 
@@ -349,7 +368,9 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
         [(f"{r.kind} {r.year}", ("reviews", i, "year")) for i, r in enumerate(plan.reviews)], "review"
     )
     for name, values in plan.dimensions.items():
-        yield from unique([(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}")
+        yield from unique(
+            [(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}"
+        )
     if plan.member(plan.region.code):
         yield finding(
             file,
@@ -370,7 +391,9 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
                 at(*path),
                 "dangling-reference",
                 f"{what} '{value}' is not defined in the plan",
-                f"did you mean '{close}'?" if close else f"define it, or use one of: {', '.join(sorted(known))}",
+                f"did you mean '{close}'?"
+                if close
+                else f"define it, or use one of: {', '.join(sorted(known))}",
             )
 
     for i, b in enumerate(plan.benchmarks):
@@ -385,7 +408,9 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
             yield from dangling(d, set(plan.dimensions), "dimension", ("indicators", i, "dimensions", j))
         if ind.target is not None:
             for code in ind.target.members:
-                yield from dangling(code, set(plan.member_codes), "member", ("indicators", i, "target", "members", code))
+                yield from dangling(
+                    code, set(plan.member_codes), "member", ("indicators", i, "target", "members", code)
+                )
             if ind.target.year is not None and not plan.baseline_year < ind.target.year <= plan.period.end:
                 yield finding(
                     file,

@@ -76,7 +76,13 @@ def score_points(t: Thresholds, with_target: bool) -> list[tuple[float, float]]:
     """The points of the piecewise-linear score (SPEC 4); at the defaults these are Open SDG's scores."""
     spread = t.med - t.low
     if with_target:
-        return [(t.low - spread, -5.0), (t.low, -2.5), (t.med, 0.0), (t.high, 2.5), (t.high + (t.high - t.med), 5.0)]
+        return [
+            (t.low - spread, -5.0),
+            (t.low, -2.5),
+            (t.med, 0.0),
+            (t.high, 2.5),
+            (t.high + (t.high - t.med), 5.0),
+        ]
     return [(t.low - 4 * spread, -5.0), (t.low, -2.5), (t.med, 0.0), (t.high, 2.5), (t.high + spread, 5.0)]
 
 

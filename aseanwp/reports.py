@@ -103,10 +103,14 @@ def discover(root: str, level: int = 1) -> Discovery:
                 dirnames.remove(d)
             elif os.path.islink(full):
                 dirnames.remove(d)
-                found.findings.append(bad_path(full, "a symbolic link to a folder: report folders must be real folders"))
+                found.findings.append(
+                    bad_path(full, "a symbolic link to a folder: report folders must be real folders")
+                )
             elif depth >= level:
                 dirnames.remove(d)
-                found.findings.append(bad_path(full, "a folder inside a member's folder: reports sit directly in it"))
+                found.findings.append(
+                    bad_path(full, "a folder inside a member's folder: reports sit directly in it")
+                )
         for name in sorted(filenames):
             if _ignored(name):
                 continue
@@ -218,7 +222,13 @@ class CsvFile:
             size = os.stat(self.path).st_size
             if size > MAX_FILE:
                 self.sink(
-                    finding(self.file, None, "too-large", f"the file is {size:,} bytes, over {MAX_FILE:,}", "split it")
+                    finding(
+                        self.file,
+                        None,
+                        "too-large",
+                        f"the file is {size:,} bytes, over {MAX_FILE:,}",
+                        "split it",
+                    )
                 )
                 self._ended = True
                 return
@@ -230,7 +240,13 @@ class CsvFile:
                 self._offset += 1
             else:
                 self.sink(
-                    finding(self.file, None, "empty-file", "the file has no header and no rows", "start from `aseanwp template`")
+                    finding(
+                        self.file,
+                        None,
+                        "empty-file",
+                        "the file has no header and no rows",
+                        "start from `aseanwp template`",
+                    )
                 )
                 self._ended = True
                 return

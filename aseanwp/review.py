@@ -30,7 +30,11 @@ def git_commit(folder: str) -> str | None:
     """The commit of the repository holding ``folder`` ('+dirty' when the folder has uncommitted changes)."""
     try:
         head = subprocess.run(
-            ["git", "-C", folder, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False
+            ["git", "-C", folder, "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
         if head.returncode != 0:
             return None
@@ -152,8 +156,17 @@ def build(
 
     return {
         "format_version": 1,
-        "review": {"kind": review.kind, "title": review.title, "year": review.year, "data_year": review.figures_year},
-        "plan": {"title": plan.title, "baseline_year": plan.baseline_year, "period": plan.period.model_dump()},
+        "review": {
+            "kind": review.kind,
+            "title": review.title,
+            "year": review.year,
+            "data_year": review.figures_year,
+        },
+        "plan": {
+            "title": plan.title,
+            "baseline_year": plan.baseline_year,
+            "period": plan.period.model_dump(),
+        },
         "data": {"files": files, "commit": commit},
         "method": {
             "reference": METHOD,
@@ -235,7 +248,9 @@ def _notes(
     for r in report.rows:
         name = _series_name(plan, r)
         if "baseline_substituted" in r.flags:
-            notes["substituted_baselines"].append(f"{name}: baseline {r.base_year} instead of {plan.baseline_year}")
+            notes["substituted_baselines"].append(
+                f"{name}: baseline {r.base_year} instead of {plan.baseline_year}"
+            )
         if "break" in r.flags:
             notes["breaks"].append(f"{name}: series break between {r.base_year} and {r.year}; not comparable")
         if "stale" in r.flags:

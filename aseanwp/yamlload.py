@@ -97,7 +97,9 @@ class _Walker:
             first: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(key_node, "yaml-syntax", "merge keys ('<<') are not allowed", "write the keys out")
+                    raise self.fail(
+                        key_node, "yaml-syntax", "merge keys ('<<') are not allowed", "write the keys out"
+                    )
                 key = self.walk(key_node, path + ("<key>",), depth + 1)
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     key = str(key)
@@ -133,29 +135,47 @@ def load(text: str, file: str) -> Located:
         problem = exc.problem or str(exc)
         if "maximum nesting depth" in problem:  # libyaml's own bound on nesting
             raise YamlProblem(
-                finding(file, line, "too-complex", "the document is nested too deeply", "a plan needs little nesting")
+                finding(
+                    file,
+                    line,
+                    "too-complex",
+                    "the document is nested too deeply",
+                    "a plan needs little nesting",
+                )
             ) from None
         if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             # e.g. a quote never closed: the problem shows at the end of the file, the cause where it opened
             problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise YamlProblem(
-            finding(file, line, "yaml-syntax", f"YAML syntax: {problem}", "check indentation, colons and quotes")
+            finding(
+                file, line, "yaml-syntax", f"YAML syntax: {problem}", "check indentation, colons and quotes"
+            )
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(finding(file, 1, "yaml-syntax", f"YAML syntax: {exc}", "save the file as UTF-8 YAML")) from None
+        raise YamlProblem(
+            finding(file, 1, "yaml-syntax", f"YAML syntax: {exc}", "save the file as UTF-8 YAML")
+        ) from None
     except RecursionError:
         raise YamlProblem(
-            finding(file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting")
+            finding(
+                file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting"
+            )
         ) from None
     if root is None:
-        raise YamlProblem(finding(file, None, "empty-file", "the plan file is empty", "start from data/workplan.yaml"))
+        raise YamlProblem(
+            finding(file, None, "empty-file", "the plan file is empty", "start from data/workplan.yaml")
+        )
     walker = _Walker(file)
     try:
         data = walker.walk(root, (), 0)
     except RecursionError:
         raise YamlProblem(
-            finding(file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting")
+            finding(
+                file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting"
+            )
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(finding(file, 1, "yaml-syntax", f"YAML: {exc}", "check the value's syntax")) from None
+        raise YamlProblem(
+            finding(file, 1, "yaml-syntax", f"YAML: {exc}", "check the value's syntax")
+        ) from None
     return Located(data, walker.lines)

@@ -46,7 +46,17 @@ def make(folder: str, districts: int) -> str:
             unit = "persons" if i % 2 else "kg"
             for n in range(districts):
                 value = (n * 7919 + i * 104729) % 100000
-                w.writerow([f"ind_{i:02d}", f"d{n:05d}", value if i % 2 else f"{value / 10:.1f}", unit, "census", "", ""])
+                w.writerow(
+                    [
+                        f"ind_{i:02d}",
+                        f"d{n:05d}",
+                        value if i % 2 else f"{value / 10:.1f}",
+                        unit,
+                        "census",
+                        "",
+                        "",
+                    ]
+                )
     return report
 
 
@@ -73,7 +83,11 @@ def main() -> None:
     print(f"file: {rows:,} rows, {size:.1f} MiB")
     print(f"csv.reader + float()   {base:6.2f} s")
     print(f"aseanwp validate       {ours:6.2f} s  ({ours / base:.2f}x csv.reader; target <= 2x, ceiling 4x)")
-    print(f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)" if mem else "peak memory: /usr/bin/time not found")
+    print(
+        f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)"
+        if mem
+        else "peak memory: /usr/bin/time not found"
+    )
 
 
 if __name__ == "__main__":

@@ -342,10 +342,10 @@ Region: **▲ Substantial progress** (score +5.00)
 
 | Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-| `area_ha` | Aland | 100 (2008) | 80 (2012) | -20.0% |   | ▲ Substantial progress | estimate |
+| `area_ha` | Aland | 100 (2008) | 80 (2012) | -20.0% |   | ▲ Substantial progress |   |
 | `area_ha` | Bee \\| Co\\* | 0 (2008) | 0 (2012) | 0 |   | ○ Held at zero |   |
 | `area_ha` | Ceeland | – | – | – |   | ? Not available | not\\_applicable |
-| `area_ha` | Region | 100 (2008) | 80 (2012) | -20.0% | 2/3 | ▲ Substantial progress | estimate |
+| `area_ha` | Region | 100 (2008) | 80 (2012) | -20.0% | 2/3 | ▲ Substantial progress |   |
 
 ### I.b Policies in place
 
@@ -387,7 +387,7 @@ Region: **· Context** (score –)
 # Hand check of the figures above:
 #   area_ha: Aland 100 -> 80, v = 1 - 0.8^(1/4) = 0.0543 (substantial); Bee 0 -> 0 held at zero; Ceeland not
 #     applicable. Region = Aland + Bee = 100 -> 80, coverage 2 of 3; Aland's 2010 figure (its previous
-#     year) is an estimate.
+#     year) is an estimate, which does not flag the 2008-2012 comparison.
 #   policy: members at yes 1 (Ceeland) -> 2 (Aland, Ceeland): a count, v = 2^(1/4) - 1 = 0.189 (substantial).
 #   prevalence: Aland 2.0 -> 1.5 (v = 0.0694, 5), Bee 1.0 -> 1.2 (v = -0.0466, -5),
 #     Ceeland 3 -> 3 (v = 0, -2.5):

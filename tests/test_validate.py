@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import HEADER, ROOT, SHIPPED_REPORTS, Workspace, all_findings, invoke_cli, only, snapshot
 
 from aseanwp.findings import Finding, render_github
@@ -705,3 +706,59 @@ def test_shipped_data_default_reports_folder(monkeypatch: pytest.MonkeyPatch) ->
 def test_shipped_header(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert (SHIPPED_REPORTS / "LAO" / "2015.csv").read_text(encoding="utf-8").splitlines()[0] == HEADER
+
+
+def test_blank_actions_template_rows_are_not_reported(tmp_path):
+    """An actions template left partly blank validates: a row without a status is simply not reported."""
+    from aseanwp.cli import cli
+
+    folder = tmp_path / "reports" / "MMR"
+    folder.mkdir(parents=True)
+    (folder / "2012-actions.csv").write_text("action,status,source,notes\nI.1.1,ongoing,x,\nI.1.2,,,\n")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--plan",
+            "data/workplan.yaml",
+            "--reports",
+            str(tmp_path / "reports"),
+            "validate",
+            "--format",
+            "json",
+        ],
+    )
+    doc = json.loads(result.stdout)
+    assert doc["errors"] == [], doc["errors"]
+
+
+def test_missing_report_ignores_unknown_members(tmp_path):
+    from aseanwp.cli import cli
+
+    reports = tmp_path / "reports"
+    (reports / "MMR").mkdir(parents=True)
+    (reports / "MMR" / "2008.csv").write_text("indicator,value,source\nopium_poppy_area_ha,1,x\n")
+    (reports / "XYZ").mkdir()
+    (reports / "XYZ" / "2015.csv").write_text("indicator,value,source\n")
+    result = CliRunner().invoke(
+        cli, ["--plan", "data/workplan.yaml", "--reports", str(reports), "validate", "--format", "json"]
+    )
+    doc = json.loads(result.stdout)
+    missing = [w for w in doc["warnings"] if w["code"] == "missing-report"]
+    # only 2008 exists for real members, so only the other members' 2008 reports are missing
+    assert missing and all(w["file"].endswith("/2008.csv") for w in missing)
+    assert any(e["code"] == "unknown-country" for e in doc["errors"])
+    # naming the reports folder itself checks all of it
+    again = CliRunner().invoke(
+        cli,
+        [
+            "--plan",
+            "data/workplan.yaml",
+            "--reports",
+            str(reports),
+            "validate",
+            "--format",
+            "json",
+            str(reports),
+        ],
+    )
+    assert json.loads(again.stdout)["warnings"] == doc["warnings"]

@@ -67,12 +67,28 @@ def as_markdown(plan: Plan) -> str:
             out.append(f"- **{b.id}** {esc(b.text)}")
         out.append("")
         rows = [
-            [f"`{i.id}`", esc(i.name), i.benchmark, i.unit, i.direction, i.aggregate, "yes" if i.core else "no",
-             ", ".join(i.dimensions)]
-            for b in plan.benchmarks if b.goal == goal.id for i in plan.benchmark_indicators(b.id)
+            [
+                f"`{i.id}`",
+                esc(i.name),
+                i.benchmark,
+                i.unit,
+                i.direction,
+                i.aggregate,
+                "yes" if i.core else "no",
+                ", ".join(i.dimensions),
+            ]
+            for b in plan.benchmarks
+            if b.goal == goal.id
+            for i in plan.benchmark_indicators(b.id)
         ]
-        out += ["### Indicators", "", table(
-            ["Indicator", "Name", "Benchmark", "Unit", "Direction", "Aggregate", "Core", "Dimensions"], rows)]
+        out += [
+            "### Indicators",
+            "",
+            table(
+                ["Indicator", "Name", "Benchmark", "Unit", "Direction", "Aggregate", "Core", "Dimensions"],
+                rows,
+            ),
+        ]
         for o in (o for o in plan.objectives if o.goal == goal.id):
             out += [f"### Objective {o.id}: {esc(o.title)}", "", f"Serves {', '.join(o.benchmarks)}.", ""]
             out += [f"- **{a.id}** {esc(a.text)}" for a in o.actions]

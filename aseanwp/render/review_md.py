@@ -85,7 +85,9 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         f"(low / medium / high); with a target, the ratio R of actual to required growth of "
         f"{wt['low']:g} / {wt['med']:g} / {wt['high']:g}."
     )
-    add("- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + ".")
+    add(
+        "- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + "."
+    )
     add("")
 
     add("## 1. Reporting completeness")
@@ -110,7 +112,9 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         body = []
         for b in goal["benchmarks"]:
             h = b["headline"]
-            spread = ", ".join(f"{n} {esc(plan.progress.label(s).lower())}" for s, n in b["member_statuses"].items())
+            spread = ", ".join(
+                f"{n} {esc(plan.progress.label(s).lower())}" for s, n in b["member_statuses"].items()
+            )
             if h is not None:
                 unit = "count" if h["unit"] == "yes_no" else h["unit"]
                 ind = plan.indicator(h["indicator"])
@@ -126,7 +130,16 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
             body.append([f"**{b['id']}** {esc(b['text'])}", _status(plan, b["status"]), spread, *figures])
         add(
             table(
-                ["Benchmark", plan.region.name, "Members", "Headline", "Baseline", "Latest", "Change", "Coverage"],
+                [
+                    "Benchmark",
+                    plan.region.name,
+                    "Members",
+                    "Headline",
+                    "Baseline",
+                    "Latest",
+                    "Change",
+                    "Coverage",
+                ],
                 body,
                 "lllrrrrr",
             )
@@ -149,7 +162,9 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                         if c is None:
                             cells.append("–")
                         elif c["status"] == "context":
-                            cells.append(f"{fmt.number(c['value'])} ({c['year']})" if c["value"] is not None else "–")
+                            cells.append(
+                                f"{fmt.number(c['value'])} ({c['year']})" if c["value"] is not None else "–"
+                            )
                         else:
                             cells.append(_status(plan, c["status"]))
                     name = f"**{esc(r['name'])}**" if r["country"] == plan.region.code else esc(r["name"])
@@ -173,7 +188,10 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         add("")
         statuses = list(next(iter(actions["rows"]))["counts"]) if actions["rows"] else []
         header = ["Action", *[s.replace("_", " ") for s in statuses], "not reported"]
-        rows = [[f"**{a['id']}**", *[str(a["counts"][s]) for s in statuses], str(a["not_reported"])] for a in actions["rows"]]
+        rows = [
+            [f"**{a['id']}**", *[str(a["counts"][s]) for s in statuses], str(a["not_reported"])]
+            for a in actions["rows"]
+        ]
         add(table(header, rows, "l" + "r" * (len(statuses) + 1)))
         add("Actions that no member reports as started (ongoing or completed):")
         add("")

@@ -15,7 +15,12 @@ def as_json(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) -> str
         row = {}
         for y in years:
             c = cells[(m.code, y)]
-            row[str(y)] = {"file": c.file, "filled": c.filled if c.file else None, "share": c.share, "invalid": c.invalid}
+            row[str(y)] = {
+                "file": c.file,
+                "filled": c.filled if c.file else None,
+                "share": c.share,
+                "invalid": c.invalid,
+            }
         members.append({"code": m.code, "name": m.name, "years": row})
     core = next(iter(cells.values())).core if cells else 0
     doc = {"format_version": 1, "years": list(years), "core_indicators": core, "members": members}
@@ -26,7 +31,9 @@ def as_markdown(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) ->
     header = ["Member", *[str(y) for y in years]]
     rows = [[esc(m.name), *[cell_text(cells[(m.code, y)]) for y in years]] for m in plan.members]
     core = next(iter(cells.values())).core if cells else 0
-    note = f"Share of the {core} core indicators filled per member and year (not applicable counts as filled)."
+    note = (
+        f"Share of the {core} core indicators filled per member and year (not applicable counts as filled)."
+    )
     return note + "\n\n" + table(header, rows, "l" + "r" * len(years))
 
 
@@ -37,7 +44,12 @@ def as_table(plan: Plan, cells: dict[tuple[str, int], Cell], years: range, to_fi
     from aseanwp.render.console import render
 
     core = next(iter(cells.values())).core if cells else 0
-    t = Table(title=f"Core indicators filled ({core} core indicators)", header_style="bold", box=None, padding=(0, 1))
+    t = Table(
+        title=f"Core indicators filled ({core} core indicators)",
+        header_style="bold",
+        box=None,
+        padding=(0, 1),
+    )
     t.add_column("member")
     for y in years:
         t.add_column(str(y), justify="right")
