@@ -186,15 +186,27 @@ def _header(
     return None if fatal else columns
 
 
-_COMPILED: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[Plan, dict[str, _IndicatorSpec]]] = {}
+_COMPILED: dict[
+    tuple[int, tuple[tuple[str, int], ...]], tuple[Plan, dict[str, _IndicatorSpec], _FastTables]
+] = {}
 
 
-def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
-    """Per-indicator lookups for one header layout (cached: most files of a folder share their header)."""
+def _layout(plan: Plan, columns: dict[str, int]) -> tuple[dict[str, _IndicatorSpec], _FastTables]:
+    """The compiled checks of one header layout (cached: most files of a folder share their header)."""
     key = (id(plan), tuple(sorted(columns.items())))
     hit = _COMPILED.get(key)
     if hit is not None and hit[0] is plan:
-        return hit[1]
+        return hit[1], hit[2]
+    specs = _compile(plan, columns)
+    fast = _fast_tables(plan, columns, specs)
+    if len(_COMPILED) > 64:
+        _COMPILED.clear()
+    _COMPILED[key] = (plan, specs, fast)
+    return specs, fast
+
+
+def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
+    """Per-indicator lookups for one header layout."""
     specs = {}
     file_dims = [d for d in plan.dimensions if d in columns]
     for ind in plan.indicators:
@@ -202,9 +214,6 @@ def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
         dim_values = tuple(frozenset(plan.dimensions.get(d, ())) for d in ind.dimensions)
         foreign = tuple((columns[d], d) for d in file_dims if d not in ind.dimensions)
         specs[ind.id] = _IndicatorSpec(ind, ind.unit, dim_cols, dim_values, foreign)
-    if len(_COMPILED) > 64:
-        _COMPILED.clear()
-    _COMPILED[key] = (plan, specs)
     return specs
 
 
@@ -214,6 +223,12 @@ _NUMBER_LINES = re.compile(
     r"(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|)(?:\n(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|))*"
 )
 _WHOLE_LINES = re.compile(r"(?:[0-9]{1,15}|NA|\.\.|)(?:\n(?:[0-9]{1,15}|NA|\.\.|))*")
+_YES_NO_LINES = re.compile(r"(?:yes|no|NA|\.\.|)(?:\n(?:yes|no|NA|\.\.|))*")
+_KIND_LINES = (
+    _NUMBER_LINES,
+    _WHOLE_LINES,
+    _YES_NO_LINES,
+)  # by _FastTables.kind: 0 number, 1 counted, 2 yes/no
 
 
 @dataclass(frozen=True)
@@ -224,6 +239,7 @@ class _FastTables:
     counted: dict[str, bool]
     counted_ids: frozenset[str]
     unit: dict[str, str]
+    kind: dict[str, int]
     dims: tuple[
         tuple[int, frozenset[str], dict[str, bool]], ...
     ]  # (column, allowed cells, indicator takes it)
@@ -243,6 +259,9 @@ def _fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, _Indicato
         counted={i.id: i.unit in COUNTED_UNITS for i in plan.indicators},
         counted_ids=frozenset(i.id for i in plan.indicators if i.unit in COUNTED_UNITS),
         unit={i.id: i.unit for i in plan.indicators},
+        kind={
+            i.id: 2 if i.unit == "yes_no" else 1 if i.unit in COUNTED_UNITS else 0 for i in plan.indicators
+        },
         dims=dims,
         unit_pairs=frozenset(p for i in plan.indicators for p in ((i.id, ""), (i.id, i.unit))),
     )
@@ -376,7 +395,7 @@ class _IndicatorFile:
             sink,
             emit,
         )
-        self.specs = _compile(plan, columns)
+        self.specs, self.fast = _layout(plan, columns)
         self.c_ind, self.c_val, self.c_src = columns["indicator"], columns["value"], columns["source"]
         self.c_low, self.c_up = columns.get("lower"), columns.get("upper")
         self.c_unit, self.c_flag, self.c_notes = (
@@ -389,7 +408,6 @@ class _IndicatorFile:
         self.seen: set[int] = set()
         self.suspects: list[tuple[int, tuple[str, ...]]] = []
         self.first_value: dict[str, int] = {}
-        self.fast = _fast_tables(plan, columns, self.specs)
         self.flag_ok: dict[str, bool] = {"": True}
 
     # -- the fast path ------------------------------------------------------------------------------------
@@ -404,21 +422,22 @@ class _IndicatorFile:
             return False
         ind = cols[self.c_ind]
         inds = set(ind)
-        if not inds <= f.ids or not inds.isdisjoint(f.yes_no):
+        if not inds <= f.ids:
             return False
         vals = cols[self.c_val]
         if inds <= f.counted_ids:
             if not _WHOLE_LINES.fullmatch("\n".join(vals)):
                 return False
-        elif inds.isdisjoint(f.counted_ids):
+        elif inds.isdisjoint(f.counted_ids) and inds.isdisjoint(f.yes_no):
             if not _NUMBER_LINES.fullmatch("\n".join(vals)):
                 return False
-        else:
-            counted = list(map(f.counted.__getitem__, ind))
-            if not _WHOLE_LINES.fullmatch("\n".join(compress(vals, counted))):
-                return False
-            if not _NUMBER_LINES.fullmatch("\n".join(compress(vals, map(not_, counted)))):
-                return False
+        else:  # a mix of kinds (small files hold every indicator): one joined test per kind
+            kinds = list(map(f.kind.__getitem__, ind))
+            for kind, pattern in enumerate(_KIND_LINES):
+                if kind in kinds and not pattern.fullmatch(
+                    "\n".join(v for v, k in zip(vals, kinds) if k == kind)
+                ):
+                    return False
         if not inds.isdisjoint(f.percent):
             rates = [v for i, v in zip(ind, vals, strict=True) if i in f.percent and v[:1].isdigit()]
             if rates and max(map(float, rates)) > 100:
@@ -486,7 +505,12 @@ class _IndicatorFile:
         for row, line in zip(rows, lines, strict=True):
             ind = row[c_ind]
             text = row[c_val]
-            value = None if text in NOT_AVAILABLE else float(text) + 0.0
+            if text in NOT_AVAILABLE:
+                value = None
+            elif text == "yes" or text == "no":  # only yes/no indicators get here with these (see accept)
+                value = 1.0 if text == "yes" else 0.0
+            else:
+                value = float(text) + 0.0
             flags = frozenset()
             if c_flag is not None and row[c_flag]:
                 cell = row[c_flag]

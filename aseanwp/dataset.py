@@ -13,7 +13,7 @@ SeriesKey = tuple[
 ]  # (country, indicator, dimension values in the indicator's order)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is markedly slower to create, and millions are made
 class Point:
     """One reported figure of a series."""
 
@@ -28,7 +28,13 @@ class Point:
 
     @property
     def illustrative(self) -> bool:
+        """The source says the figure was made up for demonstration."""
         return "illustrative" in self.source.lower()
+
+
+def _exact(x: float | None) -> float | None:
+    """Whole figures as integers, so sums stay exact and JSON shows 55500, not 55500.0."""
+    return int(x) if x is not None and x.is_integer() else x
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +74,16 @@ class Dataset:
         notes: str,
     ) -> None:
         self.files[rf.file] = rf
-        point = Point(rf.year, value, lower, upper, flags, source, notes, f"{rf.file}:{line}")
+        point = Point(
+            rf.year,
+            _exact(value),
+            _exact(lower),
+            _exact(upper),
+            flags,
+            source,
+            notes,
+            f"{rf.file}:{line}",
+        )
         self.by_file[rf.file].append(((rf.country, indicator, dims), point))
 
     def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:

@@ -13,27 +13,62 @@ from aseanwp.render.md import esc, table
 from aseanwp.textsafe import clean
 
 
+NUMBER_FIELDS = (
+    "base_value",
+    "value",
+    "lower",
+    "upper",
+    "change",
+    "change_pct",
+    "change_pp",
+    "prev_value",
+    "prev_change_pct",
+    "target",
+    "progress_value",
+    "score",
+)
+
+
 def _num(x: Any) -> Any:
-    """JSON numbers: integral floats as integers, everything else unchanged."""
+    """A JSON number: an integral float as an integer (55500, not 55500.0)."""
     if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
         return int(x)
-    if isinstance(x, dict):
-        return {k: _num(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_num(v) for v in x]
     return x
 
 
+def _row_doc(row: Row) -> dict[str, Any]:
+    d = row.as_dict()
+    for k in NUMBER_FIELDS:
+        d[k] = _num(d[k])
+    d["history"] = [{"year": h["year"], "value": _num(h["value"])} for h in d["history"]]
+    return d
+
+
+def json_document(head: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> str:
+    """JSON with the header fields indented and one list item per line: readable, diffable, and written by the
+    C encoder (the indenting encoder is pure Python and took seconds on large reports)."""
+    parts = ["{"]
+    items = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+    for key, values in lists.items():
+        if values:
+            body = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in values)
+            items.append(f"  {json.dumps(key)}: [\n{body}\n  ]")
+        else:
+            items.append(f"  {json.dumps(key)}: []")
+    parts.append(",\n".join(items))
+    parts.append("}")
+    return "\n".join(parts) + "\n"
+
+
 def as_json(report: Report) -> str:
-    doc = {
+    head = {
         "format_version": 1,
         "plan": report.plan.title,
         "baseline_year": report.plan.baseline_year,
         "year": report.year,
-        "rows": [_num(r.as_dict()) for r in report.rows],
-        "benchmarks": [_num(s.as_dict()) for s in report.summaries],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    summaries = [{**s.as_dict(), "score": _num(s.score)} for s in report.summaries]
+    return json_document(head, {"rows": [_row_doc(r) for r in report.rows], "benchmarks": summaries})
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
