@@ -33,6 +33,14 @@ class Failure(click.ClickException):
 class Group(click.Group):
     """The top-level group: maps every way a run can end onto SPEC 2.4's exit codes."""
 
+    ORDER = ("validate", "report", "review", "status", "template", "plan", "schema")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Commands in the order of the work: check, measure, write up, then the helpers."""
+        return sorted(
+            self.commands, key=lambda c: (self.ORDER.index(c) if c in self.ORDER else len(self.ORDER), c)
+        )
+
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         try:
@@ -123,6 +131,13 @@ class Context:
         return outcome
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def write(data: str, output: str | None) -> None:
     from aseanwp.output import OutputError, emit
 
@@ -205,11 +220,16 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
     except PlanError as exc:
         findings, files = exc.findings, 0
     else:
-        try:
-            outcome = run(plan, obj.reports, paths)
-        except InputError as exc:
-            raise Failure(str(exc)) from None
-        findings, files = outcome.findings, outcome.files
+        # The plan is always checked; a hook that passes every changed file may name it among the reports.
+        reports_given = tuple(p for p in paths if not _same_file(p, obj.plan_path))
+        if paths and not reports_given:
+            findings, files = [], 0  # only the plan was named: it is valid
+        else:
+            try:
+                outcome = run(plan, obj.reports, reports_given)
+            except InputError as exc:
+                raise Failure(str(exc)) from None
+            findings, files = outcome.findings, outcome.files
     if fmt == "json":
         write(render_json(findings, files), None)
     elif fmt == "github":

@@ -108,7 +108,7 @@ def summary_line(findings: Sequence[Finding], files: int) -> str:
         return f"{k} {word}" + ("" if k == 1 else "s")
 
     verdict = "invalid" if errors else "valid"
-    return f"{n(files, 'file')} checked: {n(errors, 'error')}, {n(warnings, 'warning')} ({verdict})"
+    return f"plan and {n(files, 'report file')} checked: {n(errors, 'error')}, {n(warnings, 'warning')} ({verdict})"
 
 
 def render_json(findings: Sequence[Finding], files: int) -> str:
