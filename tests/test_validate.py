@@ -527,14 +527,14 @@ def test_text_output_exactly(ws: Workspace) -> None:
         "    column: indicator\n"
         "    hint: did you mean 'heroin_seized_kg'?\n"
     )
-    assert result.stderr == "1 file checked: 2 errors, 0 warnings (invalid)\n"
+    assert result.stderr == "plan and 1 report file checked: 2 errors, 0 warnings (invalid)\n"
 
 
 def test_text_output_when_valid(ws: Workspace) -> None:
     ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,5,x\n")
     result = ws.invoke(F)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "1 file checked: 0 errors, 0 warnings (valid)\n"
+    assert result.stderr == "plan and 1 report file checked: 0 errors, 0 warnings (valid)\n"
 
 
 def test_text_output_neutralises_control_characters(ws: Workspace) -> None:
@@ -565,7 +565,7 @@ def test_json_output_shape(ws: Workspace) -> None:
         ],
         "warnings": [],
     }
-    assert result.stderr == "1 file checked: 1 error, 0 warnings (invalid)\n"
+    assert result.stderr == "plan and 1 report file checked: 1 error, 0 warnings (invalid)\n"
 
 
 def test_github_output_exactly(ws: Workspace) -> None:
