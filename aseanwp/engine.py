@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,7 @@ class Row:
     # beyond SPEC 3's fields
     region: bool = False
     history: list[tuple[int, float]] = field(default_factory=list)  # (year, value) up to the requested year
+    history_sources: list[str] = field(default_factory=list)  # file:line of every figure in ``history``
     illustrative: bool = False
     # the year ``lower`` and ``upper`` describe: ``year``, or a later year published only as a range
     range_year: int | None = None
@@ -181,14 +183,19 @@ def _apply(row: Row, rating: Rating) -> None:
     row.status, row.score, row.progress_value = rating.status, rating.score, rating.progress_value
 
 
+def _tidy(x: float | None) -> float | None:
+    """Drop binary floating-point noise (2.2 - 1.9 = 0.30000000000000027) from derived figures."""
+    return x if x is None or isinstance(x, int) else round(x, 10)
+
+
 def _changes(row: Row, unit: str) -> None:
     if row.value is not None and row.base_value is not None and row.year != row.base_year:
-        row.change = row.value - row.base_value
-        row.change_pct = change_pct(row.base_value, row.value)
+        row.change = _tidy(row.value - row.base_value)
+        row.change_pct = _tidy(change_pct(row.base_value, row.value))
         if unit == "percent":
             row.change_pp = row.change
     if row.prev_value is not None and row.value is not None and row.prev_value != 0:
-        row.prev_change_pct = change_pct(row.prev_value, row.value)
+        row.prev_change_pct = _tidy(change_pct(row.prev_value, row.value))
 
 
 def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Point], year: int) -> Row | None:
@@ -208,6 +215,7 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
         return row
     valued = [p for p in upto if p.value is not None]
     row.history = [(p.year, p.value) for p in valued if p.value is not None]
+    row.history_sources = [p.ref for p in valued]
     flags: list[str] = []
     used: list[Point] = []
     if valued:
@@ -322,8 +330,8 @@ def region_row(
     used: list[Point] = []
     if covered:
         row.base_year, row.year = base_year, year
-        row.base_value = sum(b.value for b, _ in covered.values() if b.value is not None)
-        row.value = sum(c.value for _, c in covered.values() if c.value is not None)
+        row.base_value = _sum(b.value for b, _ in covered.values())
+        row.value = _sum(c.value for _, c in covered.values())
         used = [p for pair in covered.values() for p in pair]
         flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
         # the previous year: the latest earlier year in which every covered member has a value
@@ -331,10 +339,10 @@ def region_row(
             at = [_value_at(members[c], prev) for c in covered]
             if all(p is not None for p in at):
                 row.prev_year = prev
-                row.prev_value = sum(p.value for p in at if p is not None and p.value is not None)
+                row.prev_value = _sum(p.value for p in at if p is not None)
                 used.extend(p for p in at if p is not None)
                 break
-        row.history = _region_history(members, list(covered), base_year, year)
+        row.history, row.history_sources = _region_history(members, list(covered), base_year, year)
         row.flags = _ordered_flags(flags)
     row.sources = sorted({p.ref for p in used}, key=_ref_order)
     row.illustrative = any(p.illustrative for p in used)
@@ -346,13 +354,24 @@ def region_row(
 
 def _region_history(
     members: dict[str, Sequence[Point]], covered: list[str], first: int, last: int
-) -> list[tuple[int, float]]:
+) -> tuple[list[tuple[int, float]], list[str]]:
+    """The like-for-like sum in every year where all covered members have a value, and its sources."""
     out = []
+    refs: list[str] = []
     for y in range(first, last + 1):
         at = [_value_at(members[c], y) for c in covered]
         if all(p is not None for p in at):
-            out.append((y, sum(p.value for p in at if p is not None and p.value is not None)))
-    return out
+            out.append((y, _sum(p.value for p in at if p is not None)))
+            refs.extend(p.ref for p in at if p is not None)
+    return out, sorted(refs, key=_ref_order)
+
+
+def _sum(values: Iterable[float | None]) -> float:
+    """An exact-as-possible sum (integers stay integers; floats summed without drift, to 10 decimals)."""
+    items = [v for v in values if v is not None]
+    if all(isinstance(v, int) for v in items):
+        return sum(items)
+    return round(math.fsum(items), 10)
 
 
 def compute(plan: Plan, data: Dataset, year: int) -> Report:

@@ -17,6 +17,7 @@ from aseanwp.dataset import Dataset
 from aseanwp.engine import Report, Row
 from aseanwp.findings import Finding
 from aseanwp.plan import Plan, Review
+from aseanwp.render.fmt import STATUS_ORDER
 
 METHOD = (
     "Progress measure of Statistics Canada as implemented by Open SDG (sdg-build ProgressMeasure), with the "
@@ -52,13 +53,13 @@ def git_commit(folder: str) -> str | None:
 
 
 def _headline(report: Report, benchmark: str) -> Row | None:
-    """The benchmark's headline region series: its first rated indicator with figures, else its first one."""
+    """The benchmark's headline region series: its first rated indicator, else its first one with figures."""
     plan = report.plan
     region = [r for r in report.rows if r.region and r.total and r.benchmark == benchmark]
     order = {i.id: n for n, i in enumerate(plan.indicators)}
     region.sort(key=lambda r: order[r.indicator])
     for r in region:
-        if r.direction != "none" and r.history:
+        if r.direction != "none" and (r.history or r.counts):
             return r
     for r in region:
         if r.history:
@@ -77,8 +78,29 @@ def _figure(row: Row) -> dict[str, Any]:
         "change": row.change,
         "change_pct": row.change_pct,
         "change_pp": row.change_pp,
+        "target": row.target,
         "coverage": row.coverage,
+        "excluded": row.excluded,
+        "counts": row.counts,
         "status": row.status,
+    }
+
+
+def _cell(row: Row | None, year: int) -> dict[str, Any] | None:
+    """One series in a benchmark table: status and the figures behind it."""
+    if row is None:
+        return None
+    return {
+        "status": row.status,
+        "value": row.value,
+        "year": row.year,
+        "stale": row.year is not None and row.year < year,
+        "change": row.change,
+        "change_pct": row.change_pct,
+        "change_pp": row.change_pp,
+        "coverage": len(row.coverage) if row.coverage is not None and row.value is not None else None,
+        "rated": len(row.coverage) if row.coverage is not None and row.counts is not None else None,
+        "flags": row.flags,
     }
 
 
@@ -86,8 +108,13 @@ def _series_name(plan: Plan, row: Row) -> str:
     ind = plan.indicator(row.indicator)
     name = ind.name if ind else row.indicator
     if row.dimensions:
-        name += " (" + ", ".join(row.dimensions.values()) + ")"
+        name += " (" + ", ".join(v.replace("_", " ") for v in row.dimensions.values()) + ")"
     return f"{plan.name_of(row.country)}: {name}"
+
+
+def _ref_key(ref: str) -> tuple[str, int]:
+    file, _, line = ref.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0)
 
 
 def build(
@@ -102,12 +129,16 @@ def build(
     commit: str | None,
 ) -> dict[str, Any]:
     """The whole content of one review as JSON-ready data."""
+    year = report.year
     refs: dict[str, tuple[str, str]] = {}
     for rows in data.by_file.values():
         for _, p in rows:
             refs[p.ref] = (p.source, p.notes)
-    used = sorted({s for r in report.rows for s in r.sources})
-    illustrative = [s for s in used if "illustrative" in refs.get(s, ("", ""))[0].lower()]
+    codes = [*plan.member_codes, plan.region.code]
+    by_series: dict[tuple[str, str, tuple[tuple[str, str], ...]], Row] = {
+        (r.country, r.indicator, tuple(r.dimensions.items())): r for r in report.rows
+    }
+    used: set[str] = {s for r in report.rows for s in r.sources}
 
     goals = []
     for goal in plan.goals:
@@ -118,19 +149,28 @@ def build(
                 s.status for s in report.summaries if s.benchmark == b.id and s.country != plan.region.code
             )
             head = _headline(report, b.id)
-            inds = [i.id for i in plan.benchmark_indicators(b.id)]
+            inds = plan.benchmark_indicators(b.id)
             table_rows = []
-            for code in [*plan.member_codes, plan.region.code]:
-                cells_of = []
-                for ind_id in inds:
-                    row = next((r for r in report.rows_of(code, ind_id, totals=True)), None)
-                    cells_of.append(
-                        None
-                        if row is None
-                        else {"status": row.status, "value": row.value, "year": row.year, "flags": row.flags}
-                    )
-                if any(c is not None for c in cells_of):
-                    table_rows.append({"country": code, "name": plan.name_of(code), "cells": cells_of})
+            for code in codes:
+                row_cells = [_cell(by_series.get((code, i.id, ())), year) for i in inds]
+                if any(c is not None for c in row_cells):
+                    table_rows.append({"country": code, "name": plan.name_of(code), "cells": row_cells})
+            breakdowns = []
+            for ind in inds:
+                for dim in ind.dimensions:
+                    values = plan.dimensions.get(dim, [])
+                    rows = []
+                    for code in codes:
+                        dim_cells = [_cell(by_series.get((code, ind.id, ((dim, v),))), year) for v in values]
+                        if any(c is not None for c in dim_cells):
+                            total = _cell(by_series.get((code, ind.id, ())), year)
+                            rows.append(
+                                {"country": code, "name": plan.name_of(code), "cells": [total, *dim_cells]}
+                            )
+                    if rows:
+                        breakdowns.append(
+                            {"indicator": ind.id, "dimension": dim, "values": values, "rows": rows}
+                        )
             chart = None
             if head is not None and len(head.history) >= 2:
                 chart = {
@@ -139,21 +179,29 @@ def build(
                     "years": [y for y, _ in head.history],
                     "values": [v for _, v in head.history],
                     "target": head.target,
+                    "coverage": head.coverage,
                 }
+                used.update(head.history_sources)
+            order = {s: n for n, s in enumerate(STATUS_ORDER)}
             benchmarks.append(
                 {
                     "id": b.id,
                     "text": b.text,
                     "status": region.status if region else "not_available",
-                    "member_statuses": dict(sorted(member_statuses.items())),
+                    "member_statuses": dict(
+                        sorted(member_statuses.items(), key=lambda kv: order.get(kv[0], 99))
+                    ),
                     "headline": _figure(head) if head is not None else None,
-                    "indicators": inds,
+                    "indicators": [i.id for i in inds],
                     "table": table_rows,
+                    "breakdowns": breakdowns,
                     "chart": chart,
                 }
             )
         goals.append({"id": goal.id, "title": goal.title, "benchmarks": benchmarks})
 
+    used_refs = sorted(used, key=_ref_key)
+    illustrative = [r for r in used_refs if "illustrative" in refs.get(r, ("", ""))[0].lower()]
     return {
         "format_version": 1,
         "review": {
@@ -167,7 +215,7 @@ def build(
             "baseline_year": plan.baseline_year,
             "period": plan.period.model_dump(),
         },
-        "data": {"files": files, "commit": commit},
+        "data": {"files": files, "commit": commit, "figures": len(used_refs)},
         "method": {
             "reference": METHOD,
             "no_target": plan.progress.no_target.model_dump(),
@@ -187,7 +235,7 @@ def build(
         "goals": goals,
         "actions": _actions(plan, data, review.figures_year) if review.kind in ("midterm", "final") else None,
         "notes": _notes(plan, report, cells, years, warnings, refs),
-        "sources": _sources(used, refs),
+        "sources": _sources(used_refs, refs),
     }
 
 
@@ -268,11 +316,15 @@ def _notes(
         missing = [str(y) for y in years if not cells[(code, y)].file]
         if missing:
             notes["not_reported"].append(f"{plan.name_of(code)}: no report for {', '.join(missing)}")
-    used = sorted({s for r in report.rows if not r.region for s in r.sources})
+    used = sorted({s for r in report.rows if not r.region for s in r.sources}, key=_ref_key)
+    by_text: dict[str, list[str]] = {}
     for ref in used:
-        text = refs.get(ref, ("", ""))[1].strip()
+        text = " ".join(refs.get(ref, ("", ""))[1].split())
         if text:
-            notes["report_notes"].append(f"{ref}: {text}")
+            by_text.setdefault(text, []).append(ref)
+    for text, where in by_text.items():
+        shown = ", ".join(where[:3]) + (f" and {len(where) - 3} more" if len(where) > 3 else "")
+        notes["report_notes"].append(f"{text} ({shown})")
     for f in warnings:
         where = f"{f.file}:{f.line}" if f.line else f.file
         notes["warnings"].append(f"{where}: {f.code}: {f.message}")
@@ -280,16 +332,20 @@ def _notes(
 
 
 def _sources(used: list[str], refs: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
-    """Every figure used, grouped by the source its row names."""
-    by_source: dict[str, list[str]] = {}
+    """Every figure used, grouped by the source its row names, then by file with its lines."""
+    by_source: dict[str, dict[str, list[int]]] = {}
     for ref in used:
-        by_source.setdefault(refs.get(ref, ("(unknown)", ""))[0] or "(no source)", []).append(ref)
-
-    def ref_key(ref: str) -> tuple[str, int]:
         file, _, line = ref.rpartition(":")
-        return (file, int(line) if line.isdigit() else 0)
-
-    return [{"source": s, "refs": sorted(r, key=ref_key)} for s, r in sorted(by_source.items())]
+        source = refs.get(ref, ("", ""))[0] or "(none: not applicable or not available)"
+        by_source.setdefault(source, {}).setdefault(file, []).append(int(line) if line.isdigit() else 0)
+    return [
+        {
+            "source": source,
+            "files": [{"file": f, "lines": sorted(lines)} for f, lines in sorted(files.items())],
+            "refs": [f"{f}:{n}" for f, lines in sorted(files.items()) for n in sorted(lines)],
+        }
+        for source, files in sorted(by_source.items())
+    ]
 
 
 def reports_commit(reports: str) -> str | None:

@@ -62,12 +62,19 @@ def signed(x: float | None, suffix: str = "") -> str:
     return f"{x:+,.1f}{suffix}"
 
 
+def signed_pp(x: float) -> str:
+    """Percentage points: one decimal, or two for changes under 0.1 pp (rates of a few tenths of a percent)."""
+    if 0 < abs(x) < 0.095:
+        return f"{x:+.2f} pp"
+    return signed(x, " pp")
+
+
 def change(change_value: float | None, pct: float | None, pp: float | None, unit: str) -> str:
     """'+94.7%' for counts and sizes; '-0.5 pp (-25.0%)' for rates; the absolute change when % is undefined."""
     if unit == "yes_no" and change_value is not None:  # before the percentage: yes -> yes is not "+0.0%"
         return "unchanged" if change_value == 0 else ("no → yes" if change_value > 0 else "yes → no")
     if pp is not None:
-        return f"{signed(pp, ' pp')} ({signed(pct, '%')})" if pct is not None else signed(pp, " pp")
+        return f"{signed_pp(pp)} ({signed(pct, '%')})" if pct is not None else signed_pp(pp)
     if pct is not None:
         return signed(pct, "%")
     if change_value is None:

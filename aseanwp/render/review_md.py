@@ -4,6 +4,8 @@ followed by a table of the same figures."""
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 from typing import Any
 
@@ -12,6 +14,7 @@ from aseanwp.render import fmt
 from aseanwp.render.md import esc, table
 
 KIND_NAMES = {"annual": "Annual review", "midterm": "Mid-term review", "final": "Final assessment"}
+CHART_COLOURS = "#0969da, #cf222e"  # series blue, target red: readable in GitHub's light and dark themes
 
 
 def as_json(doc: dict[str, Any]) -> str:
@@ -27,38 +30,161 @@ def _mermaid_number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(round(x, 6))
 
 
+def _nice_ceiling(x: float) -> float:
+    """A round axis maximum just above x (55,500 -> 60,000), so the axis can start at 0 honestly."""
+    if x <= 0:
+        return 1
+    step = 10 ** math.floor(math.log10(x))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * step >= x:
+            return m * step
+    return 10 * step
+
+
+def _unit_words(unit: str) -> str:
+    return "members at yes" if unit == "yes_no" else unit
+
+
+def _name(plan: Plan, indicator: str) -> str:
+    ind = plan.indicator(indicator)
+    return ind.name if ind else indicator
+
+
+def _coverage(plan: Plan, coverage: list[str] | None) -> str:
+    return f"{len(coverage or [])} of {len(plan.members)} members"
+
+
 def _chart(plan: Plan, chart: dict[str, Any]) -> str:
-    ind = plan.indicator(chart["indicator"])
-    name = ind.name if ind else chart["indicator"]
-    unit = "members at yes" if chart["unit"] == "yes_no" else chart["unit"]
+    name = _name(plan, chart["indicator"])
+    unit = _unit_words(chart["unit"])
+    top = max([*chart["values"], *([chart["target"]] if chart["target"] is not None else [])])
+    title = f"{name}, {plan.region.name} ({_coverage(plan, chart['coverage'])})"
     lines = [
         "```mermaid",
+        "---",
+        "config:",
+        "  themeVariables:",
+        "    xyChart:",
+        f'      plotColorPalette: "{CHART_COLOURS}"',
+        "---",
         "xychart-beta",
-        f'    title "{_mermaid_text(f"{name}, {plan.region.name}")}"',
+        f'    title "{_mermaid_text(title)}"',
         f"    x-axis [{', '.join(str(y) for y in chart['years'])}]",
-        f'    y-axis "{_mermaid_text(unit)}"',
+        f'    y-axis "{_mermaid_text(unit)}" 0 --> {_mermaid_number(_nice_ceiling(top))}',
         f"    line [{', '.join(_mermaid_number(v) for v in chart['values'])}]",
     ]
     if chart["target"] is not None:
         lines.append(f"    line [{', '.join(_mermaid_number(chart['target']) for _ in chart['years'])}]")
     lines.append("```")
-    header = ["Year", f"{esc(name)} ({esc(unit)})"] + (["Target"] if chart["target"] is not None else [])
+    has_target = chart["target"] is not None
+    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} ({esc(unit)})"] + (
+        ["Target"] if has_target else []
+    )
     rows = [
-        [str(y), fmt.number(v), *([fmt.number(chart["target"])] if chart["target"] is not None else [])]
+        [str(y), fmt.number(v), *([fmt.number(chart["target"])] if has_target else [])]
         for y, v in zip(chart["years"], chart["values"], strict=True)
     ]
-    return "\n".join(lines) + "\n\n" + table(header, rows, "lrr")
+    caption = (
+        f"Like-for-like sum over the {_coverage(plan, chart['coverage'])} with figures for every year shown"
+        + ("; the second line is the target." if has_target else ".")
+    )
+    return "\n".join(lines) + "\n\n" + caption + "\n\n" + table(header, rows, "rrr")
 
 
 def _status(plan: Plan, status: str) -> str:
     return esc(fmt.status_text(plan, status))
 
 
+def _spread(counts: dict[str, int]) -> str:
+    """'▲ 4 · ↗ 2 · ▼ 4': status counts in the order of the legend."""
+    return " · ".join(f"{fmt.SYMBOLS[s]} {counts[s]}" for s in fmt.STATUS_ORDER if counts.get(s))
+
+
+def _cell(plan: Plan, c: dict[str, Any] | None, unit: str, region: bool) -> str:
+    """'▼ 55,500 (+94.7%)': status symbol, latest figure, change; the year when older than the review's."""
+    if c is None:
+        return "–"
+    shown_unit = "count" if region and unit == "yes_no" else unit
+    value = fmt.number(c["value"], shown_unit) if c["value"] is not None else "–"
+    if c["value"] is not None and c["stale"]:
+        value += f" in {c['year']}"
+    if c["change_pp"] is not None:
+        change = f"{fmt.signed_pp(c['change_pp'])}, {fmt.signed(c['change_pct'], '%')}"
+    else:
+        change = fmt.change(c["change"], c["change_pct"], c["change_pp"], shown_unit)
+    parts = [fmt.SYMBOLS.get(c["status"], "?"), value]
+    if c["value"] is not None and change not in ("–", "0", "unchanged"):
+        parts.append(f"({change})")
+    if region and c["coverage"] is not None:
+        parts.append(f"{c['coverage']}/{len(plan.members)}")
+    if (
+        region and c["value"] is None and c.get("rated") is not None
+    ):  # a rate: rated by its members, never summed
+        parts = [parts[0], "not summed" if c["status"] == "context" else f"{c['rated']} members rated"]
+    if "not_applicable" in c["flags"]:
+        parts = ["n/a"]
+    return esc(" ".join(parts))
+
+
+def _headline_cells(plan: Plan, h: dict[str, Any] | None) -> list[str]:
+    if h is None:
+        return ["–"] * 5
+    name = esc(_name(plan, h["indicator"]))
+    if h["unit"] == "yes_no":
+        members = len(plan.members)
+        target = f" (target {fmt.number(h['target'])})" if h["target"] is not None else ""
+        return [
+            name,
+            f"{fmt.number(h['base_value'])} of {members} ({h['base_year']})" if h["base_year"] else "–",
+            f"{fmt.number(h['value'])} of {members} ({h['year']}){target}" if h["year"] else "–",
+            esc(fmt.change(h["change"], None, None, "count")),
+            f"{len(h['coverage'] or [])}/{members}",
+        ]
+    if h["value"] is None and h["counts"]:  # a rate: never summed, rated by its members
+        return [
+            name,
+            "not summed",
+            "not summed",
+            esc(_spread(h["counts"])),
+            f"{len(h['coverage'] or [])} rated",
+        ]
+    unit = h["unit"]
+    return [
+        name,
+        f"{fmt.with_unit(h['base_value'], unit)} ({h['base_year']})" if h["base_year"] else "–",
+        f"{fmt.with_unit(h['value'], unit)} ({h['year']})" if h["year"] else "–",
+        esc(fmt.change(h["change"], h["change_pct"], h["change_pp"], unit)),
+        f"{len(h['coverage'] or [])}/{len(plan.members)}",
+    ]
+
+
+def _prefix(files: list[str]) -> str:
+    """The folder all source files share, shown once instead of on every reference."""
+    if not files:
+        return ""
+    common = os.path.commonpath([os.path.dirname(os.path.dirname(f)) or "." for f in files])
+    return "" if common in ("", ".") else common.replace(os.sep, "/") + "/"
+
+
+def _line_ranges(lines: list[int]) -> str:
+    out: list[str] = []
+    start = prev = lines[0]
+    for n in [*lines[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
+
+
 def render(plan: Plan, doc: dict[str, Any]) -> str:
     rv = doc["review"]
     out: list[str] = []
     add = out.append
-    add(f"# {esc(rv['title'])}")
+    title = rv["title"] if str(rv["year"]) in rv["title"] else f"{rv['title']}, {rv['year']}"
+    add(f"# {esc(title)}")
     add("")
     add(
         f"{esc(plan.title)}. {KIND_NAMES[rv['kind']]} at the meeting of {rv['year']}, "
@@ -67,26 +193,28 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     add("")
     if doc["illustrative"]:
         add(
-            f"> **Warning: illustrative figures.** {doc['illustrative_figures']} of the figures used are marked "
-            "`illustrative` in their source: they are demonstration data, not official statistics. Do not quote "
-            "them as a member's figures."
+            f"> **Warning: illustrative figures.** {doc['illustrative_figures']} of the "
+            f"{doc['data']['figures']} figures used are marked illustrative in their source: they are "
+            "demonstration data, not official statistics. Do not quote them as a member's figures."
         )
         add("")
-    add("## About this review")
-    add("")
     data = doc["data"]
-    commit = f", repository commit `{data['commit']}`" if data["commit"] else ""
-    add(f"- Data: {data['files']} country report files{commit}.")
+    commit = f", repository commit {data['commit']}" if data["commit"] else ""
+    add(f"- Data: {data['files']} country report files{commit}; {data['figures']} figures used.")
     m = doc["method"]
     add(f"- Method: {esc(m['reference'])}")
     nt, wt = m["no_target"], m["with_target"]
     add(
-        f"- Thresholds: without a target, growth per year v of {nt['low']:g} / {nt['med']:g} / {nt['high']:g} "
-        f"(low / medium / high); with a target, the ratio R of actual to required growth of "
-        f"{wt['low']:g} / {wt['med']:g} / {wt['high']:g}."
+        f"- Thresholds: without a target, the annual growth rate in the desired direction v at "
+        f"{nt['low']:g} / {nt['med']:g} / {nt['high']:g}; with a target, the ratio R of actual to required growth "
+        f"at {wt['low']:g} / {wt['med']:g} / {wt['high']:g} (limited / moderate / substantial progress)."
     )
     add(
         "- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + "."
+    )
+    add(
+        f"- {plan.region.name} figures are like-for-like sums over the members with a {plan.baseline_year} and a "
+        "current figure and no series break (coverage shown as n/10); rates are never summed."
     )
     add("")
 
@@ -109,32 +237,22 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     for goal in doc["goals"]:
         add(f"### Goal {goal['id']}: {esc(goal['title'])}")
         add("")
-        body = []
-        for b in goal["benchmarks"]:
-            h = b["headline"]
-            spread = ", ".join(
-                f"{n} {esc(plan.progress.label(s).lower())}" for s, n in b["member_statuses"].items()
-            )
-            if h is not None:
-                unit = "count" if h["unit"] == "yes_no" else h["unit"]
-                ind = plan.indicator(h["indicator"])
-                figures = [
-                    esc(ind.name if ind else h["indicator"]),
-                    f"{fmt.with_unit(h['base_value'], unit)} ({h['base_year']})" if h["base_year"] else "–",
-                    f"{fmt.with_unit(h['value'], unit)} ({h['year']})" if h["year"] else "–",
-                    esc(fmt.change(h["change"], h["change_pct"], h["change_pp"], unit)),
-                    f"{len(h['coverage'] or [])}/{len(plan.members)}",
-                ]
-            else:
-                figures = ["–"] * 5
-            body.append([f"**{b['id']}** {esc(b['text'])}", _status(plan, b["status"]), spread, *figures])
+        body = [
+            [
+                f"**{b['id']}** {esc(b['text'])}",
+                _status(plan, b["status"]),
+                esc(_spread(b["member_statuses"])),
+                *_headline_cells(plan, b["headline"]),
+            ]
+            for b in goal["benchmarks"]
+        ]
         add(
             table(
                 [
                     "Benchmark",
                     plan.region.name,
                     "Members",
-                    "Headline",
+                    "Headline indicator",
                     "Baseline",
                     "Latest",
                     "Change",
@@ -147,46 +265,66 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
 
     add("## 3. Benchmarks")
     add("")
+    add(
+        "Each cell: status, latest figure (with its year when older than the review's), change from the baseline; "
+        f"{plan.region.name} cells end with their coverage."
+    )
+    add("")
     for goal in doc["goals"]:
         for b in goal["benchmarks"]:
             add(f"### {b['id']} {esc(b['text'])}")
             add("")
             add(f"{plan.region.name}: {_status(plan, b['status'])}.")
             add("")
+            inds = [plan.indicator(i) for i in b["indicators"]]
             if b["table"]:
-                header = ["Member"] + [f"`{i}`" for i in b["indicators"]]
+                header = ["Member"] + [
+                    esc(f"{i.name} ({_unit_words(i.unit)})") for i in inds if i is not None
+                ]
                 rows = []
                 for r in b["table"]:
-                    cells = []
-                    for c in r["cells"]:
-                        if c is None:
-                            cells.append("–")
-                        elif c["status"] == "context":
-                            cells.append(
-                                f"{fmt.number(c['value'])} ({c['year']})" if c["value"] is not None else "–"
-                            )
-                        else:
-                            cells.append(_status(plan, c["status"]))
-                    name = f"**{esc(r['name'])}**" if r["country"] == plan.region.code else esc(r["name"])
+                    region = r["country"] == plan.region.code
+                    name = f"**{esc(r['name'])}**" if region else esc(r["name"])
+                    cells = [
+                        _cell(plan, c, i.unit, region) for c, i in zip(r["cells"], inds, strict=True) if i
+                    ]
                     rows.append([name, *cells])
-                add(table(header, rows))
+                add(table(header, rows, "l" + "r" * len(inds)))
             else:
                 add("No figures reported.")
                 add("")
+            for bd in b["breakdowns"]:
+                ind = plan.indicator(bd["indicator"])
+                if ind is None:
+                    continue
+                add(
+                    f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({_unit_words(ind.unit)})."
+                )
+                add("")
+                header = ["Member", "total", *[esc(v.replace("_", " ")) for v in bd["values"]]]
+                rows = []
+                for r in bd["rows"]:
+                    region = r["country"] == plan.region.code
+                    name = f"**{esc(r['name'])}**" if region else esc(r["name"])
+                    rows.append([name, *[_cell(plan, c, ind.unit, region) for c in r["cells"]]])
+                add(table(header, rows, "l" + "r" * (len(bd["values"]) + 1)))
             if b["chart"] is not None:
                 add(_chart(plan, b["chart"]))
 
+    add("## 4. Actions: stock-take")
+    add("")
     actions = doc["actions"]
-    if actions is not None:
-        add("## 4. Actions: stock-take")
+    if actions is None:
+        add("The stock-take of actions belongs to the mid-term review and the final assessment.")
         add("")
+    else:
         files = ", ".join(f"{code} {year}" for code, year in actions["files"].items()) or "none"
         add(
             "Members reporting each status in their latest actions file at or before "
             f"{rv['data_year']} ({files}). Not reported is not the same as not started."
         )
         add("")
-        statuses = list(next(iter(actions["rows"]))["counts"]) if actions["rows"] else []
+        statuses = list(actions["rows"][0]["counts"]) if actions["rows"] else []
         header = ["Action", *[s.replace("_", " ") for s in statuses], "not reported"]
         rows = [
             [f"**{a['id']}**", *[str(a["counts"][s]) for s in statuses], str(a["not_reported"])]
@@ -202,38 +340,44 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
             add("- none")
         add("")
 
-    add(f"## {5 if actions is not None else 4}. Data notes")
+    add("## 5. Data notes")
     add("")
     titles = {
         "substituted_baselines": "Substituted baselines",
         "breaks": "Series breaks",
-        "exclusions": "Exclusions from the regional sums",
+        "exclusions": f"Members left out of the {plan.region.name} sums",
         "stale": "Stale figures",
         "estimates_and_ranges": "Estimates, provisional figures and ranges",
         "not_reported": "Members that did not report",
         "report_notes": "Notes in the reports",
         "warnings": "Validation warnings",
     }
-    for key, title in titles.items():
+    for key, heading in titles.items():
         items = doc["notes"][key]
-        add(f"**{title}.**" + ("" if items else " None."))
+        add(f"**{heading}.**" + ("" if items else " None."))
         add("")
         if items:
             out.extend(f"- {esc(i)}" for i in items)
             add("")
 
-    add("## Findings")
+    add("## 6. Findings")
     add("")
     add("_To be written by the review team._")
     add("")
-    add("## Recommendations")
+    add("## 7. Recommendations")
     add("")
     add("_To be written by the review team._")
     add("")
-    add("## Sources")
+    add("## 8. Sources")
     add("")
-    add("Every figure used, by the source its report row names, with the file and line it was read from.")
+    all_files = [f["file"] for s in doc["sources"] for f in s["files"]]
+    prefix = _prefix(all_files)
+    where = f" Files are under {esc(prefix)}." if prefix else ""
+    add(
+        f"Every figure used, by the source its report row names, with the file and lines it was read from.{where}"
+    )
     add("")
     for s in doc["sources"]:
-        add(f"- {esc(s['source'])}: " + ", ".join(esc(r) for r in s["refs"]))
+        refs = "; ".join(f"{esc(f['file'][len(prefix) :])} {_line_ranges(f['lines'])}" for f in s["files"])
+        add(f"- {esc(s['source'])}: {refs}")
     return "\n".join(out).rstrip("\n") + "\n"
