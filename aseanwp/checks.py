@@ -47,7 +47,8 @@ class Emitter(Protocol):
     ``value`` is called for every valid row only when ``per_row`` is true (the validator alone needs less).
     """
 
-    per_row: bool
+    @property
+    def per_row(self) -> bool: ...
 
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None: ...
 
@@ -65,9 +66,7 @@ class Emitter(Protocol):
         notes: str,
     ) -> None: ...
 
-    def action(
-        self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str
-    ) -> None: ...
+    def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None: ...
 
 
 class CappedSink:
@@ -100,18 +99,14 @@ class CappedSink:
 
     @property
     def errors(self) -> int:
-        return sum(
-            n for code, n in self.counts.items() if code not in ("missing-baseline", "missing-report", "jump")
-        )
+        return sum(n for code, n in self.counts.items() if code not in ("missing-baseline", "missing-report", "jump"))
 
 
 @dataclass(frozen=True, slots=True)
 class _IndicatorSpec:
     indicator: Indicator
     unit: str
-    dim_cols: tuple[
-        int, ...
-    ]  # for each of the indicator's dimensions, its column (-1 when the file lacks it)
+    dim_cols: tuple[int, ...]  # for each of the indicator's dimensions, its column (-1 when the file lacks it)
     dim_values: tuple[frozenset[str], ...]
     foreign_cols: tuple[tuple[int, str], ...]  # dimension columns in the file this indicator does not take
 
@@ -122,7 +117,7 @@ def _header(
     """Map column names to positions; report structure problems. None when rows cannot be read safely."""
     if rf.kind == "indicators":
         known: tuple[str, ...] = INDICATOR_COLUMNS + tuple(plan.dimensions)
-        required = INDICATOR_REQUIRED
+        required: tuple[str, ...] = INDICATOR_REQUIRED
     else:
         known, required = ACTION_COLUMNS, ACTION_REQUIRED
     columns: dict[str, int] = {}
@@ -186,9 +181,7 @@ def _header(
     return None if fatal else columns
 
 
-_COMPILED: dict[
-    tuple[int, tuple[tuple[str, int], ...]], tuple[Plan, dict[str, _IndicatorSpec], _FastTables]
-] = {}
+_COMPILED: dict[tuple[int, tuple[tuple[str, int], ...]], tuple[Plan, dict[str, _IndicatorSpec], _FastTables]] = {}
 
 
 def _layout(plan: Plan, columns: dict[str, int]) -> tuple[dict[str, _IndicatorSpec], _FastTables]:
@@ -240,9 +233,7 @@ class _FastTables:
     counted_ids: frozenset[str]
     unit: dict[str, str]
     kind: dict[str, int]
-    dims: tuple[
-        tuple[int, frozenset[str], dict[str, bool]], ...
-    ]  # (column, allowed cells, indicator takes it)
+    dims: tuple[tuple[int, frozenset[str], dict[str, bool]], ...]  # (column, allowed cells, indicator takes it)
     unit_pairs: frozenset[tuple[str, str]]
 
 
@@ -259,9 +250,7 @@ def _fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, _Indicato
         counted={i.id: i.unit in COUNTED_UNITS for i in plan.indicators},
         counted_ids=frozenset(i.id for i in plan.indicators if i.unit in COUNTED_UNITS),
         unit={i.id: i.unit for i in plan.indicators},
-        kind={
-            i.id: 2 if i.unit == "yes_no" else 1 if i.unit in COUNTED_UNITS else 0 for i in plan.indicators
-        },
+        kind={i.id: 2 if i.unit == "yes_no" else 1 if i.unit in COUNTED_UNITS else 0 for i in plan.indicators},
         dims=dims,
         unit_pairs=frozenset(p for i in plan.indicators for p in ((i.id, ""), (i.id, i.unit))),
     )
@@ -435,7 +424,7 @@ class _IndicatorFile:
             kinds = list(map(f.kind.__getitem__, ind))
             for kind, pattern in enumerate(_KIND_LINES):
                 if kind in kinds and not pattern.fullmatch(
-                    "\n".join(v for v, k in zip(vals, kinds) if k == kind)
+                    "\n".join(v for v, k in zip(vals, kinds, strict=True) if k == kind)
                 ):
                     return False
         if not inds.isdisjoint(f.percent):
@@ -446,12 +435,10 @@ class _IndicatorFile:
             cells = cols[col]
             if not set(cells) <= allowed:
                 return False
-            if not all(takes[i] for i in inds) and set(
-                compress(cells, map(not_, map(takes.__getitem__, ind)))
-            ) - {""}:
+            if not all(takes[i] for i in inds) and set(compress(cells, map(not_, map(takes.__getitem__, ind)))) - {""}:
                 return False
-        for col in (self.c_low, self.c_up):
-            if col is not None and set(cols[col]) != {""}:
+        for bound in (self.c_low, self.c_up):
+            if bound is not None and set(cols[bound]) != {""}:
                 return False
         if self.c_unit is not None:
             units = set(cols[self.c_unit]) - {""}
@@ -478,8 +465,8 @@ class _IndicatorFile:
             if "" in sources or any(s.isspace() for s in sources):
                 return False
         for name, expected in (("country", self.rf.country), ("year", str(self.rf.year))):
-            col = self.columns.get(name)
-            if col is not None and not set(cols[col]) <= {"", expected}:
+            at = self.columns.get(name)
+            if at is not None and not set(cols[at]) <= {"", expected}:
                 return False
         hashes = set(map(hash, zip(ind, *[cols[c] for c in self.dim_all], strict=True)))
         if len(hashes) != len(rows) or not self.seen.isdisjoint(hashes):
@@ -511,7 +498,7 @@ class _IndicatorFile:
                 value = 1.0 if text == "yes" else 0.0
             else:
                 value = float(text) + 0.0
-            flags = frozenset()
+            flags: frozenset[str] = frozenset()
             if c_flag is not None and row[c_flag]:
                 cell = row[c_flag]
                 flags = flag_sets.get(cell) or flag_sets.setdefault(
@@ -553,9 +540,7 @@ class _IndicatorFile:
                     file,
                     line,
                     "unknown-indicator",
-                    f"{quote(ind_text)} is not an indicator of the plan"
-                    if ind_text
-                    else "the indicator is empty",
+                    f"{quote(ind_text)} is not an indicator of the plan" if ind_text else "the indicator is empty",
                     f"did you mean '{close}'?" if close else "see `aseanwp plan` for the indicator ids",
                     column="indicator",
                     col=c_ind + 1,
@@ -582,9 +567,7 @@ class _IndicatorFile:
         dims: tuple[str, ...] = ()
         if spec.dim_cols:
             parts = []
-            for col, allowed, name in zip(
-                spec.dim_cols, spec.dim_values, spec.indicator.dimensions, strict=True
-            ):
+            for col, allowed, name in zip(spec.dim_cols, spec.dim_values, spec.indicator.dimensions, strict=True):
                 cell = row[col].strip() if col >= 0 else ""
                 if cell and cell not in allowed:
                     close = suggest(cell, allowed)
@@ -594,9 +577,7 @@ class _IndicatorFile:
                             line,
                             "unknown-dimension-value",
                             f"{quote(cell)} is not a value of {name}",
-                            f"did you mean '{close}'?"
-                            if close
-                            else f"use one of: {', '.join(sorted(allowed))}",
+                            f"did you mean '{close}'?" if close else f"use one of: {', '.join(sorted(allowed))}",
                             name,
                             col + 1,
                         )
@@ -614,11 +595,7 @@ class _IndicatorFile:
                         "unknown-dimension",
                         f"{spec.indicator.id} is not broken down by {name} (got {quote(cell)})",
                         f"leave {name} empty on this row"
-                        + (
-                            f"; it takes {', '.join(spec.indicator.dimensions)}"
-                            if spec.indicator.dimensions
-                            else ""
-                        ),
+                        + (f"; it takes {', '.join(spec.indicator.dimensions)}" if spec.indicator.dimensions else ""),
                         name,
                         col + 1,
                     )
@@ -628,15 +605,11 @@ class _IndicatorFile:
         lower = upper = None
         if c_low is not None or c_up is not None:
             bounds: list[float | None] = []
-            for col, name in ((c_low, "lower"), (c_up, "upper")):
-                got: Parsed = Parsed(None, None) if col is None else parse(row[col].strip(), unit)
+            for bound, name in ((c_low, "lower"), (c_up, "upper")):
+                got: Parsed = Parsed(None, None) if bound is None else parse(row[bound].strip(), unit)
                 if got.problem is not None:
-                    assert col is not None
-                    sink(
-                        finding(
-                            file, line, got.problem.code, got.problem.message, got.problem.hint, name, col + 1
-                        )
-                    )
+                    assert bound is not None
+                    sink(finding(file, line, got.problem.code, got.problem.message, got.problem.hint, name, bound + 1))
                     ok = False
                 bounds.append(got.value)
             lower, upper = bounds
@@ -741,9 +714,7 @@ class _IndicatorFile:
             self.first_value[ind_text] = line
         if ok and self.per_row:
             assert emit is not None
-            emit.value(
-                rf, line, ind_text, dims, value, lower, upper, flags, source, row[c_notes] if c_notes else ""
-            )
+            emit.value(rf, line, ind_text, dims, value, lower, upper, flags, source, row[c_notes] if c_notes else "")
 
     def finish(self) -> None:
         if self.suspects:
@@ -824,9 +795,7 @@ def _action_rows(
                     line,
                     "unknown-action",
                     f"{quote(action)} is not an action of the plan" if action else "the action id is empty",
-                    f"did you mean '{close}'?"
-                    if close
-                    else "see `aseanwp plan` for the action ids (e.g. II.1.8)",
+                    f"did you mean '{close}'?" if close else "see `aseanwp plan` for the action ids (e.g. II.1.8)",
                     "action",
                     c_act + 1,
                 )

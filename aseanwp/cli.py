@@ -37,11 +37,9 @@ class Group(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Commands in the order of the work: check, measure, write up, then the helpers."""
-        return sorted(
-            self.commands, key=lambda c: (self.ORDER.index(c) if c in self.ORDER else len(self.ORDER), c)
-        )
+        return sorted(self.commands, key=lambda c: (self.ORDER.index(c) if c in self.ORDER else len(self.ORDER), c))
 
-    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
@@ -325,13 +323,9 @@ def load_data(obj: Context, skip_invalid: bool) -> Any:
 
 
 @cli.command()
-@click.option(
-    "--year", type=int, default=None, help="The year to report on [default: the latest with any value]."
-)
+@click.option("--year", type=int, default=None, help="The year to report on [default: the latest with any value].")
 @click.option("--country", "countries", multiple=True, metavar="CODE", help="Only this member (repeatable).")
-@click.option(
-    "--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable)."
-)
+@click.option("--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable).")
 @click.option("--detail", is_flag=True, help="Show every member's rows, not only the region's.")
 @click.option(
     "--format",
@@ -454,9 +448,7 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
         create_new(output, text, force)
     except OutputError as exc:
         raise Failure(str(exc)) from None
-    click.echo(
-        f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True
-    )
+    click.echo(f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True)
 
 
 # --- review ----------------------------------------------------------------------------------------------------
@@ -464,9 +456,7 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
 
 @cli.command("review")
 @click.argument("kind", type=click.Choice(["annual", "midterm", "final"]))
-@click.option(
-    "--year", type=int, default=None, help="The meeting year of an annual review [default: the latest]."
-)
+@click.option("--year", type=int, default=None, help="The meeting year of an annual review [default: the latest].")
 @click.option(
     "--format",
     "fmt",
@@ -478,9 +468,7 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
 @OUTPUT
 @SKIP_INVALID
 @pass_context
-def review_command(
-    obj: Context, kind: str, year: int | None, fmt: str, output: str | None, skip_invalid: bool
-) -> None:
+def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: str | None, skip_invalid: bool) -> None:
     """The annual, mid-term or final review summary, as Markdown for the meeting record.
 
     The mid-term and final reviews take their years from the plan; an annual review takes --year.
@@ -497,22 +485,14 @@ def review_command(
     data, outcome = load_data(obj, skip_invalid)
     if kind == "annual" and year is None:
         latest = data.latest_year()
-        years = [
-            r.year
-            for r in plan.reviews
-            if r.kind == "annual" and (latest is None or r.figures_year <= latest)
-        ]
+        years = [r.year for r in plan.reviews if r.kind == "annual" and (latest is None or r.figures_year <= latest)]
         if not years:
             usage("no annual review in the plan has figures yet; give --year")
         year = max(years)
     rv = plan.review(kind, year)
     if rv is None:
         known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
-        usage(
-            f"the plan has no {kind} review"
-            + (f" in {year}" if year else "")
-            + f" (its {kind} reviews: {known})"
-        )
+        usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
     files = [rf for rf in discover(obj.reports).files if rf.kind == "indicators" and rf.year in plan.years]
     present = {(rf.country, rf.year) for rf in files}
     years_range = range(plan.baseline_year, rv.figures_year + 1)

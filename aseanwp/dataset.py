@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 
 from aseanwp.reports import ReportFile
 
-SeriesKey = tuple[
-    str, str, tuple[str, ...]
-]  # (country, indicator, dimension values in the indicator's order)
+SeriesKey = tuple[str, str, tuple[str, ...]]  # (country, indicator, dimension values in the indicator's order)
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is markedly slower to create, and millions are made

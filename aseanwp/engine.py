@@ -129,9 +129,7 @@ class Report:
     rows: list[Row]
     summaries: list[Summary]
 
-    def rows_of(
-        self, country: str | None = None, indicator: str | None = None, totals: bool = False
-    ) -> list[Row]:
+    def rows_of(self, country: str | None = None, indicator: str | None = None, totals: bool = False) -> list[Row]:
         return [
             r
             for r in self.rows

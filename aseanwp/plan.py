@@ -152,7 +152,10 @@ class Progress(_Model):
 
     def label(self, status: str) -> str:
         """The words shown for a status (its code, made readable, when the plan gives none)."""
-        return self.labels.get(status, status.replace("_", " ").capitalize())  # type: ignore[call-overload]
+        for code, words in self.labels.items():
+            if code == status:
+                return words
+        return status.replace("_", " ").capitalize()
 
 
 class Region(_Model):
@@ -273,9 +276,7 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
             ]
         ) from None
     except OSError as exc:
-        raise PlanError(
-            [finding(file, None, "unreadable", f"cannot read the plan: {exc.strerror}", "")]
-        ) from None
+        raise PlanError([finding(file, None, "unreadable", f"cannot read the plan: {exc.strerror}", "")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -325,9 +326,7 @@ def _schema_findings(exc: ValidationError, located: Located, file: str) -> Itera
             )
         else:
             shown = err.get("input")
-            value = (
-                f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
-            )
+            value = f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
             yield finding(file, line, "schema", f"{where}: {err['msg']}{value}", "see `aseanwp schema plan`")
 
 
@@ -364,13 +363,9 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
         "action",
     )
     yield from unique([(x.id, ("indicators", i, "id")) for i, x in enumerate(plan.indicators)], "indicator")
-    yield from unique(
-        [(f"{r.kind} {r.year}", ("reviews", i, "year")) for i, r in enumerate(plan.reviews)], "review"
-    )
+    yield from unique([(f"{r.kind} {r.year}", ("reviews", i, "year")) for i, r in enumerate(plan.reviews)], "review")
     for name, values in plan.dimensions.items():
-        yield from unique(
-            [(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}"
-        )
+        yield from unique([(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}")
     if plan.member(plan.region.code):
         yield finding(
             file,
@@ -391,9 +386,7 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
                 at(*path),
                 "dangling-reference",
                 f"{what} '{value}' is not defined in the plan",
-                f"did you mean '{close}'?"
-                if close
-                else f"define it, or use one of: {', '.join(sorted(known))}",
+                f"did you mean '{close}'?" if close else f"define it, or use one of: {', '.join(sorted(known))}",
             )
 
     for i, b in enumerate(plan.benchmarks):
@@ -420,8 +413,8 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
                     "a target year falls after the baseline and within the period",
                 )
             if ind.unit == "yes_no":
-                values = [ind.target.value, *ind.target.members.values()]
-                if any(v not in (0, 1) for v in values):
+                targets: list[float] = [ind.target.value, *ind.target.members.values()]
+                if any(v not in (0, 1) for v in targets):
                     yield finding(
                         file,
                         at("indicators", i, "target"),

@@ -108,9 +108,7 @@ def discover(root: str, level: int = 1) -> Discovery:
                 )
             elif depth >= level:
                 dirnames.remove(d)
-                found.findings.append(
-                    bad_path(full, "a folder inside a member's folder: reports sit directly in it")
-                )
+                found.findings.append(bad_path(full, "a folder inside a member's folder: reports sit directly in it"))
         for name in sorted(filenames):
             if _ignored(name):
                 continue

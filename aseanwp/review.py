@@ -150,27 +150,23 @@ def build(
             )
             head = _headline(report, b.id)
             inds = plan.benchmark_indicators(b.id)
-            table_rows = []
+            table_rows: list[dict[str, Any]] = []
             for code in codes:
                 row_cells = [_cell(by_series.get((code, i.id, ())), year) for i in inds]
                 if any(c is not None for c in row_cells):
                     table_rows.append({"country": code, "name": plan.name_of(code), "cells": row_cells})
-            breakdowns = []
+            breakdowns: list[dict[str, Any]] = []
             for ind in inds:
                 for dim in ind.dimensions:
                     values = plan.dimensions.get(dim, [])
-                    rows = []
+                    dim_rows: list[dict[str, Any]] = []
                     for code in codes:
                         dim_cells = [_cell(by_series.get((code, ind.id, ((dim, v),))), year) for v in values]
                         if any(c is not None for c in dim_cells):
                             total = _cell(by_series.get((code, ind.id, ())), year)
-                            rows.append(
-                                {"country": code, "name": plan.name_of(code), "cells": [total, *dim_cells]}
-                            )
-                    if rows:
-                        breakdowns.append(
-                            {"indicator": ind.id, "dimension": dim, "values": values, "rows": rows}
-                        )
+                            dim_rows.append({"country": code, "name": plan.name_of(code), "cells": [total, *dim_cells]})
+                    if dim_rows:
+                        breakdowns.append({"indicator": ind.id, "dimension": dim, "values": values, "rows": dim_rows})
             chart = None
             if head is not None and len(head.history) >= 2:
                 chart = {
@@ -188,9 +184,7 @@ def build(
                     "id": b.id,
                     "text": b.text,
                     "status": region.status if region else "not_available",
-                    "member_statuses": dict(
-                        sorted(member_statuses.items(), key=lambda kv: order.get(kv[0], 99))
-                    ),
+                    "member_statuses": dict(sorted(member_statuses.items(), key=lambda kv: order.get(kv[0], 99))),
                     "headline": _figure(head) if head is not None else None,
                     "indicators": [i.id for i in inds],
                     "table": table_rows,
@@ -255,7 +249,7 @@ def _actions(plan: Plan, data: Dataset, data_year: int) -> dict[str, Any]:
     for a in data.actions():
         if latest.get(a.country) == a.year:
             statuses.setdefault(a.action, {})[a.country] = a.status
-    rows = []
+    rows: list[dict[str, Any]] = []
     for objective in plan.objectives:
         for action in objective.actions:
             got = statuses.get(action.id, {})
@@ -296,9 +290,7 @@ def _notes(
     for r in report.rows:
         name = _series_name(plan, r)
         if "baseline_substituted" in r.flags:
-            notes["substituted_baselines"].append(
-                f"{name}: baseline {r.base_year} instead of {plan.baseline_year}"
-            )
+            notes["substituted_baselines"].append(f"{name}: baseline {r.base_year} instead of {plan.baseline_year}")
         if "break" in r.flags:
             notes["breaks"].append(f"{name}: series break between {r.base_year} and {r.year}; not comparable")
         if "stale" in r.flags:
@@ -322,8 +314,8 @@ def _notes(
         text = " ".join(refs.get(ref, ("", ""))[1].split())
         if text:
             by_text.setdefault(text, []).append(ref)
-    for text, where in by_text.items():
-        shown = ", ".join(where[:3]) + (f" and {len(where) - 3} more" if len(where) > 3 else "")
+    for text, places in by_text.items():
+        shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
         notes["report_notes"].append(f"{text} ({shown})")
     for f in warnings:
         where = f"{f.file}:{f.line}" if f.line else f.file

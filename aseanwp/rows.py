@@ -26,12 +26,8 @@ class IndicatorRow(BaseModel):
         description="a plain number (point for decimals, no separators; percent may end in %), yes/no for yes_no "
         "indicators, or empty / NA / .. when not available",
     )
-    lower: str | None = Field(
-        default=None, pattern=NUMBER_PATTERN, description="lower end of a published range"
-    )
-    upper: str | None = Field(
-        default=None, pattern=NUMBER_PATTERN, description="upper end of a published range"
-    )
+    lower: str | None = Field(default=None, pattern=NUMBER_PATTERN, description="lower end of a published range")
+    upper: str | None = Field(default=None, pattern=NUMBER_PATTERN, description="upper end of a published range")
     unit: str | None = Field(
         default=None,
         pattern=r"^\s*(ha|t|kg|tablets|count|persons|households|percent|yes_no)?\s*$",
@@ -45,6 +41,4 @@ class IndicatorRow(BaseModel):
     )
     notes: str | None = Field(default=None, description="free text")
     country: str | None = Field(default=None, description="if given, the member code of the folder")
-    year: str | None = Field(
-        default=None, pattern=r"^\s*([0-9]{4})?\s*$", description="if given, the year of the file"
-    )
+    year: str | None = Field(default=None, pattern=r"^\s*([0-9]{4})?\s*$", description="if given, the year of the file")

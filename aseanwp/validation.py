@@ -161,9 +161,7 @@ def _targets(paths: Sequence[str]) -> tuple[list[ReportFile], list[Finding]]:
             else:
                 files.append(rf)
         else:
-            problems.append(
-                finding(display_path(p), None, "unreadable", "no such file or folder", "check the path")
-            )
+            problems.append(finding(display_path(p), None, "unreadable", "no such file or folder", "check the path"))
     return files, problems
 
 
@@ -171,12 +169,7 @@ def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | 
     """Check the given paths (default: the whole reports folder), reading the whole folder for the checks across
     files. Valid rows of every file read go to ``collect``."""
     # Naming the reports folder itself is checking all of it (missing-report included).
-    if (
-        len(paths) == 1
-        and os.path.isdir(paths[0])
-        and os.path.isdir(reports)
-        and os.path.samefile(paths[0], reports)
-    ):
+    if len(paths) == 1 and os.path.isdir(paths[0]) and os.path.isdir(reports) and os.path.samefile(paths[0], reports):
         paths = ()
     whole = not paths
     if not os.path.isdir(reports):
@@ -224,9 +217,7 @@ def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | 
 
 def _missing_reports(plan: Plan, reports: str, files: list[ReportFile]) -> list[Finding]:
     members = set(plan.member_codes)
-    years = [
-        rf.year for rf in files if rf.kind == "indicators" and rf.year in plan.years and rf.country in members
-    ]
+    years = [rf.year for rf in files if rf.kind == "indicators" and rf.year in plan.years and rf.country in members]
     if not years:
         return []
     have = {(rf.country, rf.year) for rf in files if rf.kind == "indicators"}

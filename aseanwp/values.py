@@ -57,9 +57,7 @@ def parse(text: str, unit: str) -> Parsed:
     if "," in text:
         forms = plain_forms(text)
         if len(forms) == 2:
-            hint = (
-                f"write {forms[0]} if the comma separates thousands, or {forms[1]} if it is the decimal mark"
-            )
+            hint = f"write {forms[0]} if the comma separates thousands, or {forms[1]} if it is the decimal mark"
         elif forms:
             hint = f"write it without separators and with a point for decimals: {forms[0]}"
         else:
@@ -68,9 +66,7 @@ def parse(text: str, unit: str) -> Parsed:
     if text.endswith("%"):
         return Parsed(
             None,
-            Problem(
-                "bad-number", f"{quote(text)}: a % sign is only allowed on percent indicators", "drop the %"
-            ),
+            Problem("bad-number", f"{quote(text)}: a % sign is only allowed on percent indicators", "drop the %"),
         )
     return Parsed(
         None,
@@ -88,14 +84,10 @@ def check_range(value: float, unit: str, text: str) -> Parsed:
     if not math.isfinite(value):  # a run of digits beyond the float range reads as infinity
         return Parsed(
             None,
-            Problem(
-                "bad-number", f"{quote(text)} is too large to be a real figure", "check the number of digits"
-            ),
+            Problem("bad-number", f"{quote(text)} is too large to be a real figure", "check the number of digits"),
         )
     if value < 0:
-        return Parsed(
-            None, Problem("negative-value", f"{quote(text)} is negative", "figures are counts or sizes >= 0")
-        )
+        return Parsed(None, Problem("negative-value", f"{quote(text)} is negative", "figures are counts or sizes >= 0"))
     if unit in COUNTED_UNITS and not value.is_integer():
         return Parsed(
             None,

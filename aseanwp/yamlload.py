@@ -97,9 +97,7 @@ class _Walker:
             first: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(
-                        key_node, "yaml-syntax", "merge keys ('<<') are not allowed", "write the keys out"
-                    )
+                    raise self.fail(key_node, "yaml-syntax", "merge keys ('<<') are not allowed", "write the keys out")
                 key = self.walk(key_node, path + ("<key>",), depth + 1)
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     key = str(key)
@@ -128,7 +126,7 @@ def load(text: str, file: str) -> Located:
     if len(text) > MAX_BYTES:
         raise YamlProblem(finding(file, None, "too-large", f"the file is over {MAX_BYTES // 2**20} MiB", ""))
     try:
-        root = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -147,9 +145,7 @@ def load(text: str, file: str) -> Located:
             # e.g. a quote never closed: the problem shows at the end of the file, the cause where it opened
             problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise YamlProblem(
-            finding(
-                file, line, "yaml-syntax", f"YAML syntax: {problem}", "check indentation, colons and quotes"
-            )
+            finding(file, line, "yaml-syntax", f"YAML syntax: {problem}", "check indentation, colons and quotes")
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(
@@ -157,25 +153,17 @@ def load(text: str, file: str) -> Located:
         ) from None
     except RecursionError:
         raise YamlProblem(
-            finding(
-                file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting"
-            )
+            finding(file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting")
         ) from None
     if root is None:
-        raise YamlProblem(
-            finding(file, None, "empty-file", "the plan file is empty", "start from data/workplan.yaml")
-        )
+        raise YamlProblem(finding(file, None, "empty-file", "the plan file is empty", "start from data/workplan.yaml"))
     walker = _Walker(file)
     try:
         data = walker.walk(root, (), 0)
     except RecursionError:
         raise YamlProblem(
-            finding(
-                file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting"
-            )
+            finding(file, 1, "too-complex", "the document is nested too deeply", "a plan needs little nesting")
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(
-            finding(file, 1, "yaml-syntax", f"YAML: {exc}", "check the value's syntax")
-        ) from None
+        raise YamlProblem(finding(file, 1, "yaml-syntax", f"YAML: {exc}", "check the value's syntax")) from None
     return Located(data, walker.lines)

@@ -40,9 +40,7 @@ def peak_rss_mb(cmd: Sequence[str]) -> float | None:
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         return after / 1024 if after > before else None
-    proc = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
-    )
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     for line in proc.stderr.decode().splitlines():
         if "Maximum resident set size" in line:
             return int(line.split(":")[1]) / 1024

@@ -37,9 +37,7 @@ def make(folder: str, units: int) -> tuple[str, str]:
         os.makedirs(os.path.join(reports, m["code"]), exist_ok=True)
         base = {i["id"]: rng.randint(1, 5000) for i in plan["indicators"]}
         for year in range(2008, 2016):
-            with open(
-                os.path.join(reports, m["code"], f"{year}.csv"), "w", newline="", encoding="utf-8"
-            ) as fh:
+            with open(os.path.join(reports, m["code"], f"{year}.csv"), "w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh, lineterminator="\n")
                 w.writerow(["indicator", "value", "unit", "source"])
                 for ind in plan["indicators"]:

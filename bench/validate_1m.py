@@ -83,11 +83,7 @@ def main() -> None:
     print(f"file: {rows:,} rows, {size:.1f} MiB")
     print(f"csv.reader + float()   {base:6.2f} s")
     print(f"aseanwp validate       {ours:6.2f} s  ({ours / base:.2f}x csv.reader; target <= 2x, ceiling 4x)")
-    print(
-        f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)"
-        if mem
-        else "peak memory: /usr/bin/time not found"
-    )
+    print(f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)" if mem else "peak memory: /usr/bin/time not found")
 
 
 if __name__ == "__main__":

@@ -161,8 +161,7 @@ THA_ONCB = {
     "meth_tablets_seized": {2011: 55000000, 2012: 83000000, 2013: 120000000},
 }
 THA_2012_TABLETS_NOTE = (
-    "sources disagree: 82.2, 83 and 95.3 million tablets in different reports; "
-    "83 million as reported by IRIN from ONCB"
+    "sources disagree: 82.2, 83 and 95.3 million tablets in different reports; 83 million as reported by IRIN from ONCB"
 )
 LAO_TABLETS = {2008: 1000000, 2010: 24000000}  # "about 1 million" / "24 million"
 IDN_PREVALENCE = {2008: "1.9", 2011: "2.2"}
@@ -812,10 +811,7 @@ def treatment_total(code: str, year: int) -> tuple[int, str, str]:
 
 def treatment_rows(code: str, year: int, ind: str) -> list[dict]:
     total, source, notes = treatment_total(code, year)
-    if source == ILL:
-        out = [ill_row(code, year, ind, total, notes)]
-    else:
-        out = [row(ind, str(total), source, notes=notes)]
+    out = [ill_row(code, year, ind, total, notes)] if source == ILL else [row(ind, str(total), source, notes=notes)]
     if code in MODALITY_SHARE:
         s0, s1 = MODALITY_SHARE[code]
         share = s0 + (s1 - s0) * (year - 2008) / 7
@@ -958,9 +954,7 @@ def flavour(code: str) -> dict:
 def render(code: str, header: list[str], rows: list[dict]) -> bytes:
     fl = flavour(code)
     buf = io.StringIO()
-    w = csv.writer(
-        buf, delimiter=fl["delimiter"], lineterminator=fl["lineterminator"], quoting=csv.QUOTE_MINIMAL
-    )
+    w = csv.writer(buf, delimiter=fl["delimiter"], lineterminator=fl["lineterminator"], quoting=csv.QUOTE_MINIMAL)
     w.writerow(header)
     for r in rows:
         w.writerow([r[h] for h in header])
@@ -974,9 +968,7 @@ def generate() -> dict[str, bytes]:
             files[f"{code}/{year}.csv"] = render(code, HEADER, indicator_file_rows(code, year))
         st = action_statuses(code)
         for year in ACTION_YEARS:
-            files[f"{code}/{year}-actions.csv"] = render(
-                code, ACTIONS_HEADER, actions_file_rows(code, year, st[year])
-            )
+            files[f"{code}/{year}-actions.csv"] = render(code, ACTIONS_HEADER, actions_file_rows(code, year, st[year]))
     return files
 
 

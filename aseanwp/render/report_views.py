@@ -12,7 +12,6 @@ from aseanwp.render import fmt
 from aseanwp.render.md import esc, table
 from aseanwp.textsafe import clean
 
-
 NUMBER_FIELDS = (
     "base_value",
     "value",
@@ -127,11 +126,7 @@ def _coverage(report: Report, row: Row) -> str:
 
 def legend(report: Report) -> str:
     plan = report.plan
-    return (
-        "Statuses: "
-        + "; ".join(f"{fmt.SYMBOLS[s]} {esc(plan.progress.label(s))}" for s in fmt.STATUS_ORDER)
-        + "."
-    )
+    return "Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(plan.progress.label(s))}" for s in fmt.STATUS_ORDER) + "."
 
 
 def as_markdown(report: Report, detail: bool = False) -> str:
@@ -145,9 +140,7 @@ def as_markdown(report: Report, detail: bool = False) -> str:
         "",
     ]
     for goal in plan.goals:
-        benchmarks = [
-            b for b in plan.benchmarks if b.goal == goal.id and report.rows_of() and _has(report, b.id)
-        ]
+        benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and report.rows_of() and _has(report, b.id)]
         if not benchmarks:
             continue
         out += [f"## Goal {goal.id}: {esc(goal.title)}", ""]
@@ -160,15 +153,10 @@ def as_markdown(report: Report, detail: bool = False) -> str:
                     f"{plan.region.name}: **{esc(fmt.status_text(plan, s.status))}** (score {fmt.score(s.score)})",
                     "",
                 ]
-            rows = [
-                r
-                for r in report.rows
-                if r.benchmark == b.id and (detail or r.region or not _region_shown(report))
-            ]
+            rows = [r for r in report.rows if r.benchmark == b.id and (detail or r.region or not _region_shown(report))]
             body = [
                 [
-                    f"`{r.indicator}`"
-                    + (f" ({esc(', '.join(r.dimensions.values()))})" if r.dimensions else ""),
+                    f"`{r.indicator}`" + (f" ({esc(', '.join(r.dimensions.values()))})" if r.dimensions else ""),
                     esc(plan.name_of(r.country)),
                     f"{fmt.number(r.base_value, display_unit(r))} ({r.base_year})" if r.base_year else "–",
                     f"{fmt.number(r.value, display_unit(r))} ({r.year})" if r.year else "–",
@@ -216,9 +204,7 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
         benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and _has(report, b.id)]
         if not benchmarks:
             continue
-        parts.append(
-            Rule(Text(f"Goal {goal.id}: {clean(goal.title)}  ({report.year} against {plan.baseline_year})"))
-        )
+        parts.append(Rule(Text(f"Goal {goal.id}: {clean(goal.title)}  ({report.year} against {plan.baseline_year})")))
         for b in benchmarks:
             summaries = [s for s in report.summaries if s.benchmark == b.id]
             region = next((s for s in summaries if s.country == region_code), None)

@@ -34,11 +34,11 @@ def _nice_ceiling(x: float) -> float:
     """A round axis maximum just above x (55,500 -> 60,000), so the axis can start at 0 honestly."""
     if x <= 0:
         return 1
-    step = 10 ** math.floor(math.log10(x))
+    step = 10.0 ** math.floor(math.log10(x))
     for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * step >= x:
-            return m * step
-    return 10 * step
+            return float(m * step)
+    return 10.0 * step
 
 
 def _unit_words(unit: str) -> str:
@@ -77,16 +77,13 @@ def _chart(plan: Plan, chart: dict[str, Any]) -> str:
         lines.append(f"    line [{', '.join(_mermaid_number(chart['target']) for _ in chart['years'])}]")
     lines.append("```")
     has_target = chart["target"] is not None
-    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} ({esc(unit)})"] + (
-        ["Target"] if has_target else []
-    )
+    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} ({esc(unit)})"] + (["Target"] if has_target else [])
     rows = [
         [str(y), fmt.number(v), *([fmt.number(chart["target"])] if has_target else [])]
         for y, v in zip(chart["years"], chart["values"], strict=True)
     ]
-    caption = (
-        f"Like-for-like sum over the {_coverage(plan, chart['coverage'])} with figures for every year shown"
-        + ("; the second line is the target." if has_target else ".")
+    caption = f"Like-for-like sum over the {_coverage(plan, chart['coverage'])} with figures for every year shown" + (
+        "; the second line is the target." if has_target else "."
     )
     return "\n".join(lines) + "\n\n" + caption + "\n\n" + table(header, rows, "rrr")
 
@@ -117,9 +114,7 @@ def _cell(plan: Plan, c: dict[str, Any] | None, unit: str, region: bool) -> str:
         parts.append(f"({change})")
     if region and c["coverage"] is not None:
         parts.append(f"{c['coverage']}/{len(plan.members)}")
-    if (
-        region and c["value"] is None and c.get("rated") is not None
-    ):  # a rate: rated by its members, never summed
+    if region and c["value"] is None and c.get("rated") is not None:  # a rate: rated by its members, never summed
         parts = [parts[0], "not summed" if c["status"] == "context" else f"{c['rated']} members rated"]
     if "not_applicable" in c["flags"]:
         parts = ["n/a"]
@@ -209,9 +204,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         f"{nt['low']:g} / {nt['med']:g} / {nt['high']:g}; with a target, the ratio R of actual to required growth "
         f"at {wt['low']:g} / {wt['med']:g} / {wt['high']:g} (limited / moderate / substantial progress)."
     )
-    add(
-        "- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + "."
-    )
+    add("- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + ".")
     add(
         f"- {plan.region.name} figures are like-for-like sums over the members with a {plan.baseline_year} and a "
         "current figure and no series break (coverage shown as n/10); rates are never summed."
@@ -278,16 +271,12 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
             add("")
             inds = [plan.indicator(i) for i in b["indicators"]]
             if b["table"]:
-                header = ["Member"] + [
-                    esc(f"{i.name} ({_unit_words(i.unit)})") for i in inds if i is not None
-                ]
+                header = ["Member"] + [esc(f"{i.name} ({_unit_words(i.unit)})") for i in inds if i is not None]
                 rows = []
                 for r in b["table"]:
                     region = r["country"] == plan.region.code
                     name = f"**{esc(r['name'])}**" if region else esc(r["name"])
-                    cells = [
-                        _cell(plan, c, i.unit, region) for c, i in zip(r["cells"], inds, strict=True) if i
-                    ]
+                    cells = [_cell(plan, c, i.unit, region) for c, i in zip(r["cells"], inds, strict=True) if i]
                     rows.append([name, *cells])
                 add(table(header, rows, "l" + "r" * len(inds)))
             else:
@@ -297,9 +286,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                 ind = plan.indicator(bd["indicator"])
                 if ind is None:
                     continue
-                add(
-                    f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({_unit_words(ind.unit)})."
-                )
+                add(f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({_unit_words(ind.unit)}).")
                 add("")
                 header = ["Member", "total", *[esc(v.replace("_", " ")) for v in bd["values"]]]
                 rows = []
@@ -373,9 +360,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     all_files = [f["file"] for s in doc["sources"] for f in s["files"]]
     prefix = _prefix(all_files)
     where = f" Files are under {esc(prefix)}." if prefix else ""
-    add(
-        f"Every figure used, by the source its report row names, with the file and lines it was read from.{where}"
-    )
+    add(f"Every figure used, by the source its report row names, with the file and lines it was read from.{where}")
     add("")
     for s in doc["sources"]:
         refs = "; ".join(f"{esc(f['file'][len(prefix) :])} {_line_ranges(f['lines'])}" for f in s["files"])

@@ -31,9 +31,7 @@ def as_markdown(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) ->
     header = ["Member", *[str(y) for y in years]]
     rows = [[esc(m.name), *[cell_text(cells[(m.code, y)]) for y in years]] for m in plan.members]
     core = next(iter(cells.values())).core if cells else 0
-    note = (
-        f"Share of the {core} core indicators filled per member and year (not applicable counts as filled)."
-    )
+    note = f"Share of the {core} core indicators filled per member and year (not applicable counts as filled)."
     return note + "\n\n" + table(header, rows, "l" + "r" * len(years))
 
 
