@@ -188,7 +188,23 @@ def _region_shown(report: Report) -> bool:
 # --- terminal ------------------------------------------------------------------------------------------------
 
 
+def _figure(value: float | None, year: int | None, expected: int, unit: str) -> str:
+    """A figure in a column headed by its year; the year is shown only when it differs (stale, substituted)."""
+    if year is None:
+        return "–"
+    shown = fmt.number(value, unit)
+    return shown if year == expected else f"{shown} ({year})"
+
+
+def _table_change(row: Row) -> str:
+    if row.region and row.unit == "yes_no":  # members at yes: the count moved, a percentage would mislead
+        return fmt.change(row.change, None, None, "count")
+    return fmt.change(row.change, row.change_pct, row.change_pp, display_unit(row))
+
+
 def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str:
+    """One screen per goal: each benchmark's status and member spread, then its indicators' region figures
+    (member rows with --detail or --country; breakdowns by dimension with --detail)."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.table import Table
@@ -200,11 +216,15 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
     parts: list[Any] = []
     region_code = plan.region.code
     show_members = detail or not _region_shown(report)
+    spread: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+    for r in report.rows:
+        if not r.region:
+            spread.setdefault((r.indicator, tuple(r.dimensions.items())), []).append(r.status)
     for goal in plan.goals:
         benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and _has(report, b.id)]
         if not benchmarks:
             continue
-        parts.append(Rule(Text(f"Goal {goal.id}: {clean(goal.title)}  ({report.year} against {plan.baseline_year})")))
+        parts.append(Rule(Text(f"Goal {goal.id}: {clean(goal.title)}"), align="left"))
         for b in benchmarks:
             summaries = [s for s in report.summaries if s.benchmark == b.id]
             region = next((s for s in summaries if s.country == region_code), None)
@@ -221,36 +241,34 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
                 line.append(f"   members: {fmt.spread(plan, members)}", style="")
             parts.append(line)
             t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1), header_style="bold")
-            t.add_column("indicator", overflow="fold", min_width=22, max_width=30)
+            t.add_column("indicator", overflow="fold", min_width=20)
             if show_members:
-                t.add_column("who")
-            for name in ("baseline", "latest", "change"):
-                t.add_column(name, justify="right", no_wrap=True)
+                t.add_column("who", no_wrap=True)
+            t.add_column(str(plan.baseline_year), justify="right", no_wrap=True)
+            t.add_column(str(report.year), justify="right", no_wrap=True)
+            t.add_column("change", justify="right", no_wrap=True)
             t.add_column("trend", no_wrap=True)
             t.add_column("cover", justify="right", no_wrap=True)
             t.add_column("status", no_wrap=True)
-            t.add_column("member series", min_width=10)
+            t.add_column("members", overflow="fold")
             for r in report.rows:
                 if r.benchmark != b.id or (not r.region and not show_members):
                     continue
+                if r.dimensions and not detail:
+                    continue
                 label = r.indicator + (f" ({', '.join(r.dimensions.values())})" if r.dimensions else "")
-                member_statuses = [
-                    m.status
-                    for m in report.rows
-                    if not m.region and m.indicator == r.indicator and m.dimensions == r.dimensions
-                ]
                 unit = display_unit(r)
                 who = [r.country] if show_members else []
                 t.add_row(
                     clean(label),
                     *who,
-                    f"{fmt.number(r.base_value, unit)} ({r.base_year})" if r.base_year else "–",
-                    f"{fmt.number(r.value, unit)} ({r.year})" if r.year else "–",
-                    fmt.change(r.change, r.change_pct, r.change_pp, unit),
+                    _figure(r.base_value, r.base_year, plan.baseline_year, unit),
+                    _figure(r.value, r.year, report.year, unit),
+                    _table_change(r),
                     fmt.sparkline([v for _, v in r.history]),
                     _coverage(report, r),
                     Text(fmt.status_text(plan, r.status), style=fmt.COLOURS.get(r.status, "")),
-                    fmt.spread(plan, member_statuses) if r.region else "",
+                    fmt.spread(plan, spread.get((r.indicator, tuple(r.dimensions.items())), [])) if r.region else "",
                 )
             parts.append(t)
             parts.append(Text(""))

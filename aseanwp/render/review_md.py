@@ -127,13 +127,14 @@ def _headline_cells(plan: Plan, h: dict[str, Any] | None) -> list[str]:
     name = esc(_name(plan, h["indicator"]))
     if h["unit"] == "yes_no":
         members = len(plan.members)
+        covered = len(h["coverage"] or [])  # the count is of the covered members at yes, not of all members
         target = f" (target {fmt.number(h['target'])})" if h["target"] is not None else ""
         return [
             name,
-            f"{fmt.number(h['base_value'])} of {members} ({h['base_year']})" if h["base_year"] else "–",
-            f"{fmt.number(h['value'])} of {members} ({h['year']}){target}" if h["year"] else "–",
+            f"{fmt.number(h['base_value'])} of {covered} ({h['base_year']})" if h["base_year"] else "–",
+            f"{fmt.number(h['value'])} of {covered} ({h['year']}){target}" if h["year"] else "–",
             esc(fmt.change(h["change"], None, None, "count")),
-            f"{len(h['coverage'] or [])}/{members}",
+            f"{covered}/{members}",
         ]
     if h["value"] is None and h["counts"]:  # a rate: never summed, rated by its members
         return [
@@ -206,8 +207,8 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     )
     add("- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + ".")
     add(
-        f"- {plan.region.name} figures are like-for-like sums over the members with a {plan.baseline_year} and a "
-        "current figure and no series break (coverage shown as n/10); rates are never summed."
+        f"- {esc(plan.region.name)} figures are like-for-like sums over the members with a {plan.baseline_year} "
+        f"and a current figure and no series break (coverage shown as n/{len(plan.members)}); rates are never summed."
     )
     add("")
 
@@ -243,7 +244,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
             table(
                 [
                     "Benchmark",
-                    plan.region.name,
+                    esc(plan.region.name),
                     "Members",
                     "Headline indicator",
                     "Baseline",
@@ -260,14 +261,14 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     add("")
     add(
         "Each cell: status, latest figure (with its year when older than the review's), change from the baseline; "
-        f"{plan.region.name} cells end with their coverage."
+        f"{esc(plan.region.name)} cells end with their coverage."
     )
     add("")
     for goal in doc["goals"]:
         for b in goal["benchmarks"]:
             add(f"### {b['id']} {esc(b['text'])}")
             add("")
-            add(f"{plan.region.name}: {_status(plan, b['status'])}.")
+            add(f"{esc(plan.region.name)}: {_status(plan, b['status'])}.")
             add("")
             inds = [plan.indicator(i) for i in b["indicators"]]
             if b["table"]:
@@ -332,7 +333,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     titles = {
         "substituted_baselines": "Substituted baselines",
         "breaks": "Series breaks",
-        "exclusions": f"Members left out of the {plan.region.name} sums",
+        "exclusions": f"Members left out of the {esc(plan.region.name)} sums",
         "stale": "Stale figures",
         "estimates_and_ranges": "Estimates, provisional figures and ranges",
         "not_reported": "Members that did not report",
