@@ -263,7 +263,7 @@ def _actions(plan: Plan, data: Dataset, data_year: int) -> dict[str, Any]:
                 }
             )
     return {
-        "files": {code: f"{year}" for code, year in sorted(latest.items())},
+        "files": dict(sorted(latest.items())),  # member -> year of its latest actions file (a number, not a string)
         "rows": rows,
         "not_started_by_any": [r["id"] for r in rows if not any(r["counts"][s] for s in STARTED)],
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -84,6 +85,12 @@ def main() -> None:
     print(f"csv.reader + float()   {base:6.2f} s")
     print(f"aseanwp validate       {ours:6.2f} s  ({ours / base:.2f}x csv.reader; target <= 2x, ceiling 4x)")
     print(f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)" if mem else "peak memory: /usr/bin/time not found")
+    frictionless = shutil.which("frictionless")
+    if frictionless:  # optional: pip install frictionless (one run: it takes tens of seconds)
+        took = run_time([frictionless, "validate", report], runs=1, ok=(0, 1))
+        print(f"frictionless validate  {took:6.2f} s  ({took / base:.2f}x csv.reader; {took / ours:.1f}x aseanwp)")
+    else:
+        print("frictionless: not installed (pip install frictionless to compare)")
 
 
 if __name__ == "__main__":

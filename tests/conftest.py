@@ -54,9 +54,7 @@ class Workspace:
 
     def invoke(self, *args: str, env: dict[str, str] | None = None) -> Result:
         """Run ``aseanwp --plan workplan.yaml --reports reports validate ARGS`` in this folder."""
-        return invoke_cli(
-            "--plan", str(self.plan), "--reports", str(self.reports), "validate", *args, env=env
-        )
+        return invoke_cli("--plan", str(self.plan), "--reports", str(self.reports), "validate", *args, env=env)
 
     def validate_json(self, *args: str) -> tuple[int, dict[str, Any]]:
         result = self.invoke("--format", "json", *args)

@@ -106,14 +106,10 @@ def make_plan(edit: Any = None) -> Plan:
 
 
 plan = make_plan()
-LINE = {
-    i["id"]: n + 2 for n, i in enumerate(PLAN["indicators"])
-}  # line of an indicator in every member's file
+LINE = {i["id"]: n + 2 for n, i in enumerate(PLAN["indicators"])}  # line of an indicator in every member's file
 
 
-def P(
-    year: int, value: float | None, *flags: str, lower: float | None = None, upper: float | None = None
-) -> Point:
+def P(year: int, value: float | None, *flags: str, lower: float | None = None, upper: float | None = None) -> Point:
     """A point; its ``ref`` is filled in by ``dataset`` from the series it belongs to."""
     return Point(year, value, lower, upper, frozenset(flags), "survey", "", "")
 
@@ -232,9 +228,7 @@ def test_percent_change_and_percentage_points():
 
 def test_range_only_latest_figure_is_shown_not_computed():
     # 2012 published only a range (20 to 35): the computation uses 2010's 30; the range is shown with its year
-    rep = one(
-        {key("AAA", "prod_t"): [P(2008, 40), P(2010, 30), P(2012, None, "estimate", lower=20, upper=35)]}
-    )
+    rep = one({key("AAA", "prod_t"): [P(2008, 40), P(2010, 30), P(2012, None, "estimate", lower=20, upper=35)]})
     row = row_of(rep, "AAA", "prod_t")
     assert (row.year, row.value) == (2010, 30)
     assert (row.lower, row.upper, row.range_year) == (20, 35, 2012)
@@ -396,9 +390,7 @@ def test_region_row_of_a_rate_rates_the_members():
 
 
 def test_region_row_of_a_rate_held_at_zero_or_not_available():
-    zero = one(
-        {key("AAA", "prev_pct"): [P(2008, 0), P(2012, 0)], key("BBB", "prev_pct"): [P(2008, 0), P(2012, 0)]}
-    )
+    zero = one({key("AAA", "prev_pct"): [P(2008, 0), P(2012, 0)], key("BBB", "prev_pct"): [P(2008, 0), P(2012, 0)]})
     reg = row_of(zero, "REG", "prev_pct")
     assert (reg.status, reg.score, reg.coverage, reg.counts) == (HAZ, None, [], {HAZ: 2})
     none = one({key("AAA", "prev_pct"): [P(2012, 3.0)]})
@@ -426,9 +418,7 @@ def test_yes_no_region_counts_members_at_yes_rated_as_a_count():
 
 
 def test_yes_no_region_from_zero_members_at_yes_uses_rule_6():
-    rep = one(
-        {key("AAA", "policy"): [P(2008, 0), P(2012, 1)], key("BBB", "policy"): [P(2008, 0), P(2012, 0)]}
-    )
+    rep = one({key("AAA", "policy"): [P(2008, 0), P(2012, 1)], key("BBB", "policy"): [P(2008, 0), P(2012, 0)]})
     reg = row_of(rep, "REG", "policy")
     # 0 -> 1 member at yes, more is wanted: substantial (rule 6), 5; no % change from 0
     assert (reg.base_value, reg.value, reg.status, reg.score, reg.change_pct) == (0, 1, SUB, 5.0, None)
@@ -629,9 +619,7 @@ def test_order_of_files_and_points_changes_nothing(vals, breaks, year, rnd):
     series = {}
     for code, vs, b in zip(("AAA", "BBB", "CCC"), vals, breaks, strict=True):
         series[key(code, "area_ha")] = _series(code, "area_ha", vs, b)
-        series[key(code, "prev_pct")] = _series(
-            code, "prev_pct", [None if v is None else v / 100 for v in vs], None
-        )
+        series[key(code, "prev_pct")] = _series(code, "prev_pct", [None if v is None else v / 100 for v in vs], None)
         series[key(code, "prod_t")] = _series(code, "prod_t", vs[::-1], b)
     ds = dataset(series)
     expected = as_json(compute(plan, ds, year))

@@ -354,9 +354,7 @@ def test_schema_benchmark_without_objective(tmp_path: Path) -> None:
     text = edited(
         insert={
             14: ["  - {id: B2, goal: G1, text: Bench two}"],
-            28: [
-                "  - {id: b2_count, name: Count, benchmark: B2, unit: count, direction: none, aggregate: sum}"
-            ],
+            28: ["  - {id: b2_count, name: Count, benchmark: B2, unit: count, direction: none, aggregate: sum}"],
         }
     )
     found = problems(tmp_path, text)
@@ -365,9 +363,7 @@ def test_schema_benchmark_without_objective(tmp_path: Path) -> None:
 
 
 def test_schema_review_outside_the_period(tmp_path: Path) -> None:
-    found = problems(
-        tmp_path, edited(insert={6: ["reviews:", "  - {kind: annual, year: 2020, title: Late}"]})
-    )
+    found = problems(tmp_path, edited(insert={6: ["reviews:", "  - {kind: annual, year: 2020, title: Late}"]}))
     assert codes_and_lines(found) == [(8, "schema")]
 
 
@@ -440,9 +436,7 @@ def test_merge_keys_are_refused(tmp_path: Path) -> None:
         "title: !custom thing",
     ],
 )
-def test_tags_are_refused_and_nothing_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tagged: str
-) -> None:
+def test_tags_are_refused_and_nothing_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tagged: str) -> None:
     monkeypatch.chdir(tmp_path)
     found = problems(tmp_path, edited(replace={2: tagged}))
     assert codes_and_lines(found) == [(2, "yaml-syntax")]
@@ -491,9 +485,7 @@ def test_json_schema_accepts_the_shipped_plan(plan_validator: jsonschema.Draft20
 
 
 @pytest.mark.parametrize("where", ["top", "indicator", "member", "objective"])
-def test_json_schema_rejects_unknown_keys(
-    plan_validator: jsonschema.Draft202012Validator, where: str
-) -> None:
+def test_json_schema_rejects_unknown_keys(plan_validator: jsonschema.Draft202012Validator, where: str) -> None:
     data = shipped_data()
     target = {
         "top": data,

@@ -573,13 +573,9 @@ def spec_rating(
         if target == base_value:
             return "deterioration", -5.0
         if target == 0:
-            big_r = (value - base_value) / (
-                (target - base_value) * (year - base_year) / (target_year - base_year)
-            )
+            big_r = (value - base_value) / ((target - base_value) * (year - base_year) / (target_year - base_year))
         else:
-            big_r = (
-                d * growth(base_value, value, n) / abs(growth(base_value, target, target_year - base_year))
-            )
+            big_r = d * growth(base_value, value, n) / abs(growth(base_value, target, target_year - base_year))
         low, med, high = wt
         pts = [(low - (med - low), -5.0), (low, -2.5), (med, 0.0), (high, 2.5), (high + (high - med), 5.0)]
         return category(big_r, low, med, high), through(big_r, pts)
@@ -595,9 +591,7 @@ def cases(draw):
     yes_no = draw(st.booleans()) if draw(st.integers(0, 4)) == 0 else False
     base_year = draw(st.integers(2008, 2012))
     year = draw(st.integers(base_year, 2015))
-    small = (
-        st.integers(0, 1) if yes_no else st.sampled_from([0, 1, 5, 10, 50, 99, 100, 101, 250, 1000, 1234.5])
-    )
+    small = st.integers(0, 1) if yes_no else st.sampled_from([0, 1, 5, 10, 50, 99, 100, 101, 250, 1000, 1234.5])
     base = draw(st.one_of(small, st.none()) if draw(st.integers(0, 9)) == 0 else small)
     value = draw(st.one_of(small, st.none()) if draw(st.integers(0, 9)) == 0 else small)
     target = draw(st.one_of(st.none(), small))
@@ -624,9 +618,7 @@ def test_rate_agrees_with_an_independent_reading_of_the_spec(case):
         no_target=Thresholds(low=nt[0], med=nt[1], high=nt[2]),
         with_target=Thresholds(low=wt[0], med=wt[1], high=wt[2]),
     )
-    status, points = spec_rating(
-        direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt
-    )
+    status, points = spec_rating(direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt)
     x = got.progress_value
     if x is not None and any(math.isclose(x, b, abs_tol=1e-9) for b in (*nt, *wt)):
         return  # on a threshold two correct float paths may round to either side

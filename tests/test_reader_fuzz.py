@@ -126,18 +126,10 @@ def test_arbitrary_text_never_raises(plan: Plan, tmp_path: Path, text: str) -> N
 
 
 @FUZZ
-@given(
-    rows=st.lists(
-        st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=8), max_size=8
-    )
-)
-def test_arbitrary_cells_under_a_real_header_never_raise(
-    plan: Plan, tmp_path: Path, rows: list[list[str]]
-) -> None:
+@given(rows=st.lists(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=8), max_size=8))
+def test_arbitrary_cells_under_a_real_header_never_raise(plan: Plan, tmp_path: Path, rows: list[list[str]]) -> None:
     body = "".join(",".join(cells) + "\n" for cells in rows)
-    check_bytes(
-        plan, report(tmp_path), (VALID.splitlines()[0] + "\n" + body).encode("utf-8", "surrogatepass")
-    )
+    check_bytes(plan, report(tmp_path), (VALID.splitlines()[0] + "\n" + body).encode("utf-8", "surrogatepass"))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
@@ -169,9 +161,7 @@ TRICKY = [
 def mutated(draw: st.DrawFn) -> bytes:
     lines = VALID.encode().split(b"\n")[:-1]
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(
-            st.sampled_from(["flip", "quote", "nul", "dup", "delim", "digits", "tricky", "cut", "crlf"])
-        )
+        kind = draw(st.sampled_from(["flip", "quote", "nul", "dup", "delim", "digits", "tricky", "cut", "crlf"]))
         i = draw(st.integers(0, len(lines) - 1))
         line = bytearray(lines[i])
         pos = draw(st.integers(0, max(len(line) - 1, 0)))
@@ -184,9 +174,7 @@ def mutated(draw: st.DrawFn) -> bytes:
         elif kind == "dup":
             lines.insert(i, bytes(line))
         elif kind == "delim":
-            line = bytearray(
-                line.replace(b",", draw(st.sampled_from([b";", b"\t"])), draw(st.integers(1, 3)))
-            )
+            line = bytearray(line.replace(b",", draw(st.sampled_from([b";", b"\t"])), draw(st.integers(1, 3))))
         elif kind == "digits":
             line[pos:pos] = b"9" * draw(st.integers(20, 500))
         elif kind == "tricky":
@@ -317,9 +305,7 @@ numberish = st.one_of(
     st.text(max_size=20),
     st.from_regex(r"\A-?[0-9]{1,12}(\.[0-9]{1,6})?%?\Z"),
     st.from_regex(r"\A[-+ ]?[0-9,._ %eE]{0,12}\Z"),
-    st.sampled_from(
-        TRICKY + ["yes", "No", "YES", "y", "NA", "..", "N/A", "28,500", "1.234,5", "5 %", "100.0%"]
-    ),
+    st.sampled_from(TRICKY + ["yes", "No", "YES", "y", "NA", "..", "N/A", "28,500", "1.234,5", "5 %", "100.0%"]),
 )
 
 
@@ -369,9 +355,7 @@ def mutated_plan(draw: st.DrawFn) -> bytes:
         elif kind == "indent":
             lines[i] = b" " + lines[i]
         else:
-            lines[i] += draw(
-                st.sampled_from([b" &a", b" *a", b" !!python/name:os.system", b": x", b" [", b"\t"])
-            )
+            lines[i] += draw(st.sampled_from([b" &a", b" *a", b" !!python/name:os.system", b": x", b" [", b"\t"]))
     return b"\n".join(lines)
 
 

@@ -111,9 +111,7 @@ def test_json_document_and_every_row_has_the_spec_fields():
         if row["country"] == "ASEAN":
             assert isinstance(row["coverage"], list) and isinstance(row["excluded"], list)
             assert all(set(e) == {"code", "reason"} for e in row["excluded"])
-            assert all(
-                e["reason"] in {"no_baseline", "no_value", "break", "not_applicable"} for e in row["excluded"]
-            )
+            assert all(e["reason"] in {"no_baseline", "no_value", "break", "not_applicable"} for e in row["excluded"])
         else:
             assert row["coverage"] is None and row["excluded"] is None
         if row["score"] is not None:
@@ -198,9 +196,7 @@ def test_every_member_figure_is_traceable_to_the_csv_lines_its_sources_name():
                 assert row["change_pct"] is None
             assert row["change_pp"] == (pytest.approx(row["change"]) if row["unit"] == "percent" else None)
         if row["prev_value"]:
-            assert row["prev_change_pct"] == pytest.approx(
-                (row["value"] - row["prev_value"]) / row["prev_value"] * 100
-            )
+            assert row["prev_change_pct"] == pytest.approx((row["value"] - row["prev_value"]) / row["prev_value"] * 100)
         checked += 1
     assert checked > 100
 
@@ -310,9 +306,7 @@ def test_csv_neutralises_a_text_cell_starting_with_equals(tmp_path: Path, monkey
     folder = tmp_path / "=HYPERLINK(1)"
     shutil.copytree(SMALL / "reports", folder)
     monkeypatch.chdir(tmp_path)
-    result = run(
-        "--plan", str(SMALL / "workplan.yaml"), "--reports", str(folder), "report", "--format", "csv"
-    )
+    result = run("--plan", str(SMALL / "workplan.yaml"), "--reports", str(folder), "report", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = _csv_rows(result.stdout)
     assert rows

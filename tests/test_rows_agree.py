@@ -149,9 +149,7 @@ def checker_flags(findings: list[Finding]) -> dict[int, set[str]]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_model_and_checker_agree(
-    plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
-) -> None:
+def test_model_and_checker_agree(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     monkeypatch.setattr(checks, "PER_CODE_LIMIT", 10**9)  # every finding, not the first 200 of each code
     rows = generate(plan, seed)
     buf = io.StringIO()

@@ -156,18 +156,14 @@ ACTION_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("code", "content", "line", "column"), ACTION_CASES, ids=[c[0] for c in ACTION_CASES]
-)
+@pytest.mark.parametrize(("code", "content", "line", "column"), ACTION_CASES, ids=[c[0] for c in ACTION_CASES])
 def test_action_findings(ws: Workspace, code: str, content: str, line: int, column: str) -> None:
     f = check_one(ws, content, code, rel="BRN/2011-actions.csv")
     assert where(f) == (line, column, "error")
 
 
 def test_valid_actions_pass(ws: Workspace) -> None:
-    content = (
-        "Action ,STATUS,source,notes\nI.1.1,ongoing,x,\nII.1.8,Not Started,,\nIII.3.6,not_applicable,,n\n"
-    )
+    content = "Action ,STATUS,source,notes\nI.1.1,ongoing,x,\nII.1.8,Not Started,,\nIII.3.6,not_applicable,,n\n"
     ws.write("BRN/2011-actions.csv", content)
     exit_code, doc = ws.validate_json("reports/BRN/2011-actions.csv")
     assert (exit_code, all_findings(doc)) == (0, [])
@@ -190,9 +186,7 @@ STRUCTURE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("code", "content", "line", "column"), STRUCTURE_CASES, ids=[c[0] for c in STRUCTURE_CASES]
-)
+@pytest.mark.parametrize(("code", "content", "line", "column"), STRUCTURE_CASES, ids=[c[0] for c in STRUCTURE_CASES])
 def test_structure_findings(ws: Workspace, code: str, content: str, line: int, column: str | None) -> None:
     f = check_one(ws, content, code)
     assert where(f) == (line, column, "error")
@@ -212,9 +206,7 @@ def test_header_after_blank_lines_is_found(ws: Workspace) -> None:
 
 
 def test_encoding_cp1252(ws: Workspace) -> None:
-    content = "indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x,caf\u00e9\n".encode(
-        "cp1252"
-    )
+    content = "indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x,caf\u00e9\n".encode("cp1252")
     f = check_one(ws, content, "encoding")
     assert where(f) == (3, None, "error")
     assert "0xe9" in f["message"] and "UTF-8" in f["hint"]
@@ -257,9 +249,7 @@ def test_malformed_quoting_is_unreadable(ws: Workspace) -> None:
 
 
 def test_cell_too_large(ws: Workspace) -> None:
-    content = "indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x," + "n" * (
-        1024 * 1024 + 10
-    )
+    content = "indicator,value,source,notes\ncannabis_area_ha,5,x,\nheroin_seized_kg,1,x," + "n" * (1024 * 1024 + 10)
     f = check_one(ws, content + "\n", "too-large")
     assert f["line"] == 3
 
@@ -313,9 +303,7 @@ GOOD_ROWS = [
 ]
 
 
-def flavour(
-    delimiter: str = ",", newline: str = "\n", header: str = "indicator,population,value,unit,source"
-) -> str:
+def flavour(delimiter: str = ",", newline: str = "\n", header: str = "indicator,population,value,unit,source") -> str:
     def cell(c: str) -> str:
         return f'"{c}"' if any(ch in c for ch in ',;\t\n"') else c
 
@@ -397,9 +385,7 @@ def test_missing_report(ws: Workspace) -> None:
     ws.write("KHM/2009.csv", "indicator,value,source\nheroin_seized_kg,2,x\n")
     ws.write("KHM/2010-actions.csv", "action,status\nI.1.1,ongoing\n")
     exit_code, doc = ws.validate_json()
-    missing = sorted(
-        (f["file"], f["line"], f["severity"]) for f in doc["warnings"] if f["code"] == "missing-report"
-    )
+    missing = sorted((f["file"], f["line"], f["severity"]) for f in doc["warnings"] if f["code"] == "missing-report")
     expected = {
         f"reports/{c}/{y}.csv"
         for c in ("BRN", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM")
@@ -429,12 +415,8 @@ def test_jump(ws: Workspace) -> None:
 
 def test_jump_skips_gaps_but_not_breaks(ws: Workspace) -> None:
     ws.write("BRN/2008.csv", "indicator,value,source,flag\nheroin_seized_kg,10,x,\ncannabis_area_ha,10,x,\n")
-    ws.write(
-        "BRN/2009.csv", "indicator,value,source,flag\nheroin_seized_kg,,,\ncannabis_area_ha,1000,x,break\n"
-    )
-    ws.write(
-        "BRN/2010.csv", "indicator,value,source,flag\nheroin_seized_kg,1000,x,\ncannabis_area_ha,900,x,\n"
-    )
+    ws.write("BRN/2009.csv", "indicator,value,source,flag\nheroin_seized_kg,,,\ncannabis_area_ha,1000,x,break\n")
+    ws.write("BRN/2010.csv", "indicator,value,source,flag\nheroin_seized_kg,1000,x,\ncannabis_area_ha,900,x,\n")
     _, doc = ws.validate_json()
     jumps = [(f["file"], f["line"]) for f in doc["warnings"] if f["code"] == "jump"]
     assert jumps == [("reports/BRN/2010.csv", 2)]
@@ -455,9 +437,7 @@ def test_validate_path_reads_the_folder_but_reports_only_the_file(ws: Workspace)
     exit_code, doc = ws.validate_json("reports/BRN/2009.csv")
     assert doc["files"] == 1
     # the jump needs 2008 from the folder; its error and KHM's are not reported; no missing-baseline either
-    assert [(f["file"], f["line"], f["code"]) for f in all_findings(doc)] == [
-        ("reports/BRN/2009.csv", 2, "jump")
-    ]
+    assert [(f["file"], f["line"], f["code"]) for f in all_findings(doc)] == [("reports/BRN/2009.csv", 2, "jump")]
     assert exit_code == 0
 
 
@@ -468,9 +448,7 @@ def test_validate_path_outside_the_folder_stands_in_for_the_folders_file(ws: Wor
     submitted.parent.mkdir(parents=True)
     submitted.write_text("indicator,value,source\nheroin_seized_kg,1100,x\n", encoding="utf-8")
     exit_code, doc = ws.validate_json("submission/BRN/2009.csv")
-    assert [(f["file"], f["line"], f["code"]) for f in all_findings(doc)] == [
-        ("submission/BRN/2009.csv", 2, "jump")
-    ]
+    assert [(f["file"], f["line"], f["code"]) for f in all_findings(doc)] == [("submission/BRN/2009.csv", 2, "jump")]
     assert doc["files"] == 1 and exit_code == 0
 
 
@@ -683,9 +661,7 @@ def test_output_is_deterministic(ws: Workspace) -> None:
 def test_shipped_data_validates(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     before = snapshot(SHIPPED_REPORTS)
-    result = invoke_cli(
-        "--plan", "data/workplan.yaml", "--reports", "data/reports", "validate", "--format", "json"
-    )
+    result = invoke_cli("--plan", "data/workplan.yaml", "--reports", "data/reports", "validate", "--format", "json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["valid"] is True and doc["errors"] == []
