@@ -129,6 +129,14 @@ class Context:
         return outcome
 
 
+def _year_of(file: str, up_to: int) -> bool:
+    """Whether a finding's file describes a year at or before ``up_to`` (files not named by year: yes)."""
+    from aseanwp.reports import identify
+
+    rf = identify(file)
+    return rf is None or rf.year <= up_to
+
+
 def _same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -498,8 +506,15 @@ def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: 
     years_range = range(plan.baseline_year, rv.figures_year + 1)
     cells = completeness(plan, data, present, years_range)
     report = compute(plan, data, rv.figures_year)
-    warnings = [f for f in outcome.findings if f.severity == "warning"]
-    used_files = len({rf.file for rf in data.files.values() if rf.year <= rv.figures_year})
+    warnings = [f for f in outcome.findings if f.severity == "warning" and _year_of(f.file, rv.figures_year)]
+    uses_actions = rv.kind != "annual"
+    used_files = len(
+        {
+            rf.file
+            for rf in data.files.values()
+            if rf.year <= rv.figures_year and (rf.kind == "indicators" or uses_actions)
+        }
+    )
     doc = build(plan, rv, report, data, cells, years_range, warnings, used_files, reports_commit(obj.reports))
     write(review_md.as_json(doc) if fmt == "json" else review_md.render(plan, doc), output)
 

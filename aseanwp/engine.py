@@ -427,3 +427,18 @@ def select(report: Report, countries: Sequence[str], benchmarks: Sequence[str]) 
     rows = [r for r in report.rows if r.country in wanted and r.benchmark in bms]
     sums = [s for s in report.summaries if s.country in wanted and s.benchmark in bms]
     return Report(report.plan, report.year, rows, sums)
+
+
+def headline(report: Report, benchmark: str) -> Row | None:
+    """The benchmark's headline region series: its first rated indicator, else its first one with figures."""
+    plan = report.plan
+    region = [r for r in report.rows if r.region and r.total and r.benchmark == benchmark]
+    order = {i.id: n for n, i in enumerate(plan.indicators)}
+    region.sort(key=lambda r: order[r.indicator])
+    for r in region:
+        if r.direction != "none" and (r.history or r.counts):
+            return r
+    for r in region:
+        if r.history:
+            return r
+    return region[0] if region else None

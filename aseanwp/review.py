@@ -14,9 +14,10 @@ from typing import Any
 from aseanwp.checks import ACTION_STATUSES
 from aseanwp.completeness import Cell
 from aseanwp.dataset import Dataset
-from aseanwp.engine import Report, Row
+from aseanwp.engine import Report, Row, headline
 from aseanwp.findings import Finding
 from aseanwp.plan import Plan, Review
+from aseanwp.render.charts import chart_data
 from aseanwp.render.fmt import STATUS_ORDER
 
 METHOD = (
@@ -50,21 +51,6 @@ def git_commit(folder: str) -> str | None:
         return None
     commit = head.stdout.strip()
     return commit + ("+dirty" if dirty.stdout.strip() else "") if commit else None
-
-
-def _headline(report: Report, benchmark: str) -> Row | None:
-    """The benchmark's headline region series: its first rated indicator, else its first one with figures."""
-    plan = report.plan
-    region = [r for r in report.rows if r.region and r.total and r.benchmark == benchmark]
-    order = {i.id: n for n, i in enumerate(plan.indicators)}
-    region.sort(key=lambda r: order[r.indicator])
-    for r in region:
-        if r.direction != "none" and (r.history or r.counts):
-            return r
-    for r in region:
-        if r.history:
-            return r
-    return region[0] if region else None
 
 
 def _figure(row: Row) -> dict[str, Any]:
@@ -148,7 +134,7 @@ def build(
             member_statuses = Counter(
                 s.status for s in report.summaries if s.benchmark == b.id and s.country != plan.region.code
             )
-            head = _headline(report, b.id)
+            head = headline(report, b.id)
             inds = plan.benchmark_indicators(b.id)
             table_rows: list[dict[str, Any]] = []
             for code in codes:
@@ -167,16 +153,8 @@ def build(
                             dim_rows.append({"country": code, "name": plan.name_of(code), "cells": [total, *dim_cells]})
                     if dim_rows:
                         breakdowns.append({"indicator": ind.id, "dimension": dim, "values": values, "rows": dim_rows})
-            chart = None
-            if head is not None and len(head.history) >= 2:
-                chart = {
-                    "indicator": head.indicator,
-                    "unit": head.unit,
-                    "years": [y for y, _ in head.history],
-                    "values": [v for _, v in head.history],
-                    "target": head.target,
-                    "coverage": head.coverage,
-                }
+            chart = chart_data(head) if head is not None else None
+            if chart is not None and head is not None:
                 used.update(head.history_sources)
             order = {s: n for n, s in enumerate(STATUS_ORDER)}
             benchmarks.append(
@@ -296,7 +274,7 @@ def _notes(
         if "stale" in r.flags:
             notes["stale"].append(f"{name}: latest figure is from {r.year}")
         if r.region and r.excluded:
-            reasons = ", ".join(f"{e['code']} ({e['reason'].replace('_', ' ')})" for e in r.excluded)
+            reasons = ", ".join(f"{plan.name_of(e['code'])} ({e['reason'].replace('_', ' ')})" for e in r.excluded)
             notes["exclusions"].append(f"{name}: left out of the sum: {reasons}")
         marks = [f for f in ("estimate", "provisional") if f in r.flags]
         if not r.region and (marks or r.lower is not None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from aseanwp.plan import Plan
 
@@ -53,19 +54,25 @@ def with_unit(x: float | None, unit: str) -> str:
     return f"{number(x)} {unit}"
 
 
+def _half_up(x: float, places: int) -> Decimal:
+    """Round as people do (6.25 -> 6.3), not as binary floats do (6.25 -> 6.2)."""
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def signed(x: float | None, suffix: str = "") -> str:
     """A change with its sign and one decimal."""
     if x is None:
         return "–"
-    if abs(x) < 0.05:
-        x = 0.0
-    return f"{x:+,.1f}{suffix}"
+    d = _half_up(x, 1)
+    if d == 0:
+        d = Decimal("0.0")
+    return f"{d:+,.1f}{suffix}"
 
 
 def signed_pp(x: float) -> str:
     """Percentage points: one decimal, or two for changes under 0.1 pp (rates of a few tenths of a percent)."""
     if 0 < abs(x) < 0.095:
-        return f"{x:+.2f} pp"
+        return f"{_half_up(x, 2):+.2f} pp"
     return signed(x, " pp")
 
 

@@ -7,8 +7,9 @@ import io
 import json
 from typing import Any
 
-from aseanwp.engine import JSON_FIELDS, Report, Row
+from aseanwp.engine import JSON_FIELDS, Report, Row, headline
 from aseanwp.render import fmt
+from aseanwp.render.charts import chart, chart_data
 from aseanwp.render.md import esc, table
 from aseanwp.textsafe import clean
 
@@ -174,6 +175,10 @@ def as_markdown(report: Report, detail: bool = False) -> str:
                     "llrrrrll",
                 )
             )
+            lead = headline(report, b.id) if _region_shown(report) else None
+            figures = chart_data(lead) if lead is not None else None
+            if figures is not None:
+                out.append(chart(plan, figures))
     return "\n".join(out).rstrip("\n") + "\n"
 
 

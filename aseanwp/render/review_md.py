@@ -4,88 +4,19 @@ followed by a table of the same figures."""
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 from typing import Any
 
 from aseanwp.plan import Plan
 from aseanwp.render import fmt
+from aseanwp.render.charts import chart, indicator_name, unit_words
 from aseanwp.render.md import esc, table
 
 KIND_NAMES = {"annual": "Annual review", "midterm": "Mid-term review", "final": "Final assessment"}
-CHART_COLOURS = "#0969da, #cf222e"  # series blue, target red: readable in GitHub's light and dark themes
 
 
 def as_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _mermaid_text(text: str) -> str:
-    # Mermaid strings cannot hold double quotes; keep letters, digits and simple punctuation only.
-    return re.sub(r"[^A-Za-z0-9 ,.()%/-]", " ", text).strip()
-
-
-def _mermaid_number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(round(x, 6))
-
-
-def _nice_ceiling(x: float) -> float:
-    """A round axis maximum just above x (55,500 -> 60,000), so the axis can start at 0 honestly."""
-    if x <= 0:
-        return 1
-    step = 10.0 ** math.floor(math.log10(x))
-    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if m * step >= x:
-            return float(m * step)
-    return 10.0 * step
-
-
-def _unit_words(unit: str) -> str:
-    return "members at yes" if unit == "yes_no" else unit
-
-
-def _name(plan: Plan, indicator: str) -> str:
-    ind = plan.indicator(indicator)
-    return ind.name if ind else indicator
-
-
-def _coverage(plan: Plan, coverage: list[str] | None) -> str:
-    return f"{len(coverage or [])} of {len(plan.members)} members"
-
-
-def _chart(plan: Plan, chart: dict[str, Any]) -> str:
-    name = _name(plan, chart["indicator"])
-    unit = _unit_words(chart["unit"])
-    top = max([*chart["values"], *([chart["target"]] if chart["target"] is not None else [])])
-    title = f"{name}, {plan.region.name} ({_coverage(plan, chart['coverage'])})"
-    lines = [
-        "```mermaid",
-        "---",
-        "config:",
-        "  themeVariables:",
-        "    xyChart:",
-        f'      plotColorPalette: "{CHART_COLOURS}"',
-        "---",
-        "xychart-beta",
-        f'    title "{_mermaid_text(title)}"',
-        f"    x-axis [{', '.join(str(y) for y in chart['years'])}]",
-        f'    y-axis "{_mermaid_text(unit)}" 0 --> {_mermaid_number(_nice_ceiling(top))}',
-        f"    line [{', '.join(_mermaid_number(v) for v in chart['values'])}]",
-    ]
-    if chart["target"] is not None:
-        lines.append(f"    line [{', '.join(_mermaid_number(chart['target']) for _ in chart['years'])}]")
-    lines.append("```")
-    has_target = chart["target"] is not None
-    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} ({esc(unit)})"] + (["Target"] if has_target else [])
-    rows = [
-        [str(y), fmt.number(v), *([fmt.number(chart["target"])] if has_target else [])]
-        for y, v in zip(chart["years"], chart["values"], strict=True)
-    ]
-    caption = f"Like-for-like sum over the {_coverage(plan, chart['coverage'])} with figures for every year shown" + (
-        "; the second line is the target." if has_target else "."
-    )
-    return "\n".join(lines) + "\n\n" + caption + "\n\n" + table(header, rows, "rrr")
 
 
 def _status(plan: Plan, status: str) -> str:
@@ -107,6 +38,8 @@ def _cell(plan: Plan, c: dict[str, Any] | None, unit: str, region: bool) -> str:
         value += f" in {c['year']}"
     if c["change_pp"] is not None:
         change = f"{fmt.signed_pp(c['change_pp'])}, {fmt.signed(c['change_pct'], '%')}"
+    elif unit == "yes_no":  # members at yes (region) or no -> yes (member): a percentage would mislead
+        change = fmt.change(c["change"], None, None, shown_unit)
     else:
         change = fmt.change(c["change"], c["change_pct"], c["change_pp"], shown_unit)
     parts = [fmt.SYMBOLS.get(c["status"], "?"), value]
@@ -115,7 +48,8 @@ def _cell(plan: Plan, c: dict[str, Any] | None, unit: str, region: bool) -> str:
     if region and c["coverage"] is not None:
         parts.append(f"{c['coverage']}/{len(plan.members)}")
     if region and c["value"] is None and c.get("rated") is not None:  # a rate: rated by its members, never summed
-        parts = [parts[0], "not summed" if c["status"] == "context" else f"{c['rated']} members rated"]
+        rated = f"{c['rated']} member{'' if c['rated'] == 1 else 's'} rated"
+        parts = [parts[0], "not summed" if c["status"] == "context" else rated]
     if "not_applicable" in c["flags"]:
         parts = ["n/a"]
     return esc(" ".join(parts))
@@ -124,7 +58,7 @@ def _cell(plan: Plan, c: dict[str, Any] | None, unit: str, region: bool) -> str:
 def _headline_cells(plan: Plan, h: dict[str, Any] | None) -> list[str]:
     if h is None:
         return ["–"] * 5
-    name = esc(_name(plan, h["indicator"]))
+    name = esc(indicator_name(plan, h["indicator"]))
     if h["unit"] == "yes_no":
         members = len(plan.members)
         covered = len(h["coverage"] or [])  # the count is of the covered members at yes, not of all members
@@ -190,7 +124,8 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     if doc["illustrative"]:
         add(
             f"> **Warning: illustrative figures.** {doc['illustrative_figures']} of the "
-            f"{doc['data']['figures']} figures used are marked illustrative in their source: they are "
+            f"{doc['data']['figures']} figures used "
+            f"{'is' if doc['illustrative_figures'] == 1 else 'are'} marked illustrative in their source: "
             "demonstration data, not official statistics. Do not quote them as a member's figures."
         )
         add("")
@@ -272,7 +207,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
             add("")
             inds = [plan.indicator(i) for i in b["indicators"]]
             if b["table"]:
-                header = ["Member"] + [esc(f"{i.name} ({_unit_words(i.unit)})") for i in inds if i is not None]
+                header = ["Member"] + [esc(f"{i.name} ({unit_words(i.unit)})") for i in inds if i is not None]
                 rows = []
                 for r in b["table"]:
                     region = r["country"] == plan.region.code
@@ -287,7 +222,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                 ind = plan.indicator(bd["indicator"])
                 if ind is None:
                     continue
-                add(f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({_unit_words(ind.unit)}).")
+                add(f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({unit_words(ind.unit)}).")
                 add("")
                 header = ["Member", "total", *[esc(v.replace("_", " ")) for v in bd["values"]]]
                 rows = []
@@ -297,7 +232,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                     rows.append([name, *[_cell(plan, c, ind.unit, region) for c in r["cells"]]])
                 add(table(header, rows, "l" + "r" * (len(bd["values"]) + 1)))
             if b["chart"] is not None:
-                add(_chart(plan, b["chart"]))
+                add(chart(plan, b["chart"]))
 
     add("## 4. Actions: stock-take")
     add("")

@@ -1,0 +1,98 @@
+"""Charts that render where Markdown is read: Mermaid ``xychart-beta`` blocks, each followed by a table of the
+same figures for readers whose tools do not draw Mermaid (SPEC 5)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from aseanwp.engine import Row
+from aseanwp.plan import Plan
+from aseanwp.render import fmt
+from aseanwp.render.md import esc, table
+
+CHART_COLOURS = "#0969da, #cf222e"  # series blue, target red: readable in GitHub's light and dark themes
+
+
+def chart_data(row: Row) -> dict[str, Any] | None:
+    """The figures of a region row's chart: its like-for-like history from the baseline (None under 2 years)."""
+    if len(row.history) < 2:
+        return None
+    return {
+        "indicator": row.indicator,
+        "unit": row.unit,
+        "years": [y for y, _ in row.history],
+        "values": [v for _, v in row.history],
+        "target": row.target,
+        "coverage": row.coverage,
+    }
+
+
+def _mermaid_text(text: str) -> str:
+    # Mermaid strings cannot hold double quotes; keep letters, digits and simple punctuation only.
+    return re.sub(r"[^A-Za-z0-9 ,.()%/-]", " ", text).strip()
+
+
+def _mermaid_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(round(x, 6))
+
+
+def nice_ceiling(x: float) -> float:
+    """A round axis maximum just above x (55,500 -> 60,000), so the axis can start at 0 honestly."""
+    if x <= 0:
+        return 1
+    step = 10.0 ** math.floor(math.log10(x))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if m * step >= x:
+            return float(m * step)
+    return 10.0 * step
+
+
+def unit_words(unit: str) -> str:
+    return "members at yes" if unit == "yes_no" else unit
+
+
+def indicator_name(plan: Plan, indicator: str) -> str:
+    ind = plan.indicator(indicator)
+    return ind.name if ind else indicator
+
+
+def coverage_words(plan: Plan, coverage: list[str] | None) -> str:
+    return f"{len(coverage or [])} of {len(plan.members)} members"
+
+
+def chart(plan: Plan, data: dict[str, Any]) -> str:
+    """The Mermaid block, a caption saying what is summed, and the table of the same figures."""
+    name = indicator_name(plan, data["indicator"])
+    unit = unit_words(data["unit"])
+    top = max([*data["values"], *([data["target"]] if data["target"] is not None else [])])
+    title = f"{name}, {plan.region.name} ({coverage_words(plan, data['coverage'])})"
+    lines = [
+        "```mermaid",
+        "---",
+        "config:",
+        "  themeVariables:",
+        "    xyChart:",
+        f'      plotColorPalette: "{CHART_COLOURS}"',
+        "---",
+        "xychart-beta",
+        f'    title "{_mermaid_text(title)}"',
+        f"    x-axis [{', '.join(str(y) for y in data['years'])}]",
+        f'    y-axis "{_mermaid_text(unit)}" 0 --> {_mermaid_number(nice_ceiling(top))}',
+        f"    line [{', '.join(_mermaid_number(v) for v in data['values'])}]",
+    ]
+    if data["target"] is not None:
+        lines.append(f"    line [{', '.join(_mermaid_number(data['target']) for _ in data['years'])}]")
+    lines.append("```")
+    has_target = data["target"] is not None
+    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} ({esc(unit)})"] + (["Target"] if has_target else [])
+    rows = [
+        [str(y), fmt.number(v), *([fmt.number(data["target"])] if has_target else [])]
+        for y, v in zip(data["years"], data["values"], strict=True)
+    ]
+    caption = (
+        f"Like-for-like sum over the {coverage_words(plan, data['coverage'])} with figures for every year shown"
+        + ("; the second line is the target." if has_target else ".")
+    )
+    return "\n".join(lines) + "\n\n" + caption + "\n\n" + table(header, rows, "rrr")
