@@ -66,9 +66,39 @@ class Row:
         return not self.dimensions
 
     def as_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in JSON_FIELDS}
-        d["history"] = [{"year": y, "value": v} for y, v in self.history]
-        return d
+        """The JSON fields (SPEC 3) and the history, in JSON_FIELDS order."""
+        return {
+            "benchmark": self.benchmark,
+            "indicator": self.indicator,
+            "country": self.country,
+            "dimensions": self.dimensions,
+            "unit": self.unit,
+            "direction": self.direction,
+            "base_year": self.base_year,
+            "base_value": self.base_value,
+            "year": self.year,
+            "value": self.value,
+            "lower": self.lower,
+            "upper": self.upper,
+            "change": self.change,
+            "change_pct": self.change_pct,
+            "change_pp": self.change_pp,
+            "prev_year": self.prev_year,
+            "prev_value": self.prev_value,
+            "prev_change_pct": self.prev_change_pct,
+            "target": self.target,
+            "progress_value": self.progress_value,
+            "status": self.status,
+            "score": self.score,
+            "flags": self.flags,
+            "coverage": self.coverage,
+            "excluded": self.excluded,
+            "counts": self.counts,
+            "sources": self.sources,
+            "illustrative": self.illustrative,
+            "range_year": self.range_year,
+            "history": [{"year": y, "value": v} for y, v in self.history],
+        }
 
 
 JSON_FIELDS = (
@@ -244,7 +274,8 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
         used.append(latest)
         flags.extend(f for f in ("estimate", "provisional") if f in latest.flags)
     row.flags = _ordered_flags(flags)
-    row.sources = sorted({p.ref for p in used}, key=_ref_order)
+    # one file per year: ordering the points by year orders their file:line references
+    row.sources = list(dict.fromkeys(p.ref for p in sorted(used, key=_year)))
     row.illustrative = any(p.illustrative for p in used)
     _changes(row, ind.unit)
     _apply(row, _rate(plan, ind, row, target, ind.unit == "yes_no"))
@@ -256,6 +287,10 @@ FLAG_ORDER = ("baseline_substituted", "stale", "break", "estimate", "provisional
 
 def _ordered_flags(flags: Sequence[str]) -> list[str]:
     return [f for f in FLAG_ORDER if f in flags]
+
+
+def _year(p: Point) -> int:
+    return p.year
 
 
 def _ref_order(ref: str) -> tuple[str, int]:

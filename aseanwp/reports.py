@@ -41,8 +41,11 @@ class ReportFile:
         return (self.country, self.year, self.kind)
 
 
-def identify(path: str) -> ReportFile | None:
-    """Read country, year and kind from a path's last two parts; None when it does not fit the pattern."""
+def identify(path: str, shown: str | None = None) -> ReportFile | None:
+    """Read country, year and kind from a path's last two parts; None when it does not fit the pattern.
+
+    ``shown`` is the path as findings show it, when the caller already has it (``display_path`` by default).
+    """
     parts = os.path.normpath(path).replace(os.sep, "/").split("/")
     if len(parts) < 2:
         return None
@@ -51,7 +54,7 @@ def identify(path: str) -> ReportFile | None:
     if not m or not _CODE.match(code):
         return None
     kind: Kind = "actions" if m.group(2) else "indicators"
-    return ReportFile(path, display_path(path), code, int(m.group(1)), kind)
+    return ReportFile(path, shown if shown is not None else display_path(path), code, int(m.group(1)), kind)
 
 
 def bad_path(path: str, why: str = "") -> Finding:
@@ -90,41 +93,60 @@ def discover(root: str, level: int = 1) -> Discovery:
     """Every report file under the reports folder; anything else there becomes a finding.
 
     ``level`` is the depth of the report files: 1 under a reports folder, 0 in one member's folder.
-    Symbolic links are followed only when they stay inside the folder, and never into a loop.
+    Symbolic links are followed only when they point to a file inside the folder: never to folders, so never
+    into a loop.
     """
     found = Discovery()
     real_root = os.path.realpath(root)
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
-        dirnames.sort()
-        depth = 0 if os.path.samefile(dirpath, root) else os.path.relpath(dirpath, root).count(os.sep) + 1
-        for d in list(dirnames):
-            full = os.path.join(dirpath, d)
-            if _ignored(d):
-                dirnames.remove(d)
-            elif os.path.islink(full):
-                dirnames.remove(d)
-                found.findings.append(
-                    bad_path(full, "a symbolic link to a folder: report folders must be real folders")
+
+    def visit(folder: str, depth: int) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            found.findings.append(
+                finding(
+                    display_path(folder),
+                    None,
+                    "unreadable",
+                    f"cannot read the folder: {exc.strerror}",
+                    "check its permissions",
                 )
-            elif depth >= level:
-                dirnames.remove(d)
-                found.findings.append(bad_path(full, "a folder inside a member's folder: reports sit directly in it"))
-        for name in sorted(filenames):
-            if _ignored(name):
+            )
+            return
+        shown = display_path(folder)  # once per folder: relpath is slow, and there may be thousands of files
+        for entry in entries:
+            if _ignored(entry.name):
                 continue
-            full = os.path.join(dirpath, name)
-            if os.path.islink(full):
+            full = os.path.join(folder, entry.name)
+            if entry.is_symlink():
+                if entry.is_dir():
+                    found.findings.append(
+                        bad_path(full, "a symbolic link to a folder: report folders must be real folders")
+                    )
+                    continue
                 target = os.path.realpath(full)
                 if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
                     found.findings.append(
                         bad_path(full, "a symbolic link that points outside the reports folder or nowhere")
                     )
                     continue
-            report = identify(full) if depth == level else None
+            elif entry.is_dir(follow_symlinks=False):
+                if depth >= level:
+                    found.findings.append(
+                        bad_path(full, "a folder inside a member's folder: reports sit directly in it")
+                    )
+                else:
+                    visit(full, depth + 1)
+                continue
+            name = entry.name if shown == "." else f"{shown}/{entry.name}"
+            report = identify(full, name) if depth == level else None
             if report is None:
                 found.findings.append(bad_path(full))
             else:
                 found.files.append(report)
+
+    visit(root, 0)
     return found
 
 
