@@ -359,6 +359,7 @@ def report(
     """Progress per benchmark against the baseline, per member and for the region."""
     from aseanwp.engine import compute, select
     from aseanwp.render import report_views
+    from aseanwp.validation import collector_paused
 
     plan = obj.plan()
     countries = tuple(c.upper() for c in countries)
@@ -368,15 +369,16 @@ def report(
     year = year or data.latest_year()
     if year is None:
         raise Failure(f"the reports in {obj.reports} hold no figures yet")
-    result = select(compute(plan, data, year), countries, benchmarks)
-    if fmt == "json":
-        text = report_views.as_json(result)
-    elif fmt == "csv":
-        text = report_views.as_csv(result)
-    elif fmt == "markdown":
-        text = report_views.as_markdown(result, detail=detail or bool(countries))
-    else:
-        text = report_views.as_table(result, detail=detail or bool(countries), to_file=output is not None)
+    with collector_paused():
+        result = select(compute(plan, data, year), countries, benchmarks)
+        if fmt == "json":
+            text = report_views.as_json(result)
+        elif fmt == "csv":
+            text = report_views.as_csv(result)
+        elif fmt == "markdown":
+            text = report_views.as_markdown(result, detail=detail or bool(countries))
+        else:
+            text = report_views.as_table(result, detail=detail or bool(countries), to_file=output is not None)
     write(text, output)
 
 

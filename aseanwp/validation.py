@@ -130,12 +130,13 @@ class CrossFile:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while rows stream past.
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while rows stream past or figures are computed.
 
     The row loop makes millions of short-lived lists and tuples and no reference cycles (reference counting
-    frees them), so the collector would only walk them again and again: it doubled the time of a 1,000,000-row
-    file (bench/validate_1m.py).
+    frees them), so the collector would only walk them, and the data set already held, again and again: it
+    doubled the time of a 1,000,000-row file (bench/validate_1m.py) and added a third to a report on 1,000
+    reporting units (bench/report_1000.py).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -196,7 +197,7 @@ def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | 
 
     cross = CrossFile(plan, collect)
     per_file: list[Finding] = []
-    with _collector_paused():
+    with collector_paused():
         for rf in order:
             if rf.kind == "indicators":
                 remaining[rf.country] -= 1

@@ -47,11 +47,12 @@ def _row_doc(row: Row) -> dict[str, Any]:
 def json_document(head: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> str:
     """JSON with the header fields indented and one list item per line: readable, diffable, and written by the
     C encoder (the indenting encoder is pure Python and took seconds on large reports)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(..., kwargs) makes one per call
     parts = ["{"]
-    items = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+    items = [f"  {encode(k)}: {encode(v)}" for k, v in head.items()]
     for key, values in lists.items():
         if values:
-            body = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in values)
+            body = ",\n".join("    " + encode(v) for v in values)
             items.append(f"  {json.dumps(key)}: [\n{body}\n  ]")
         else:
             items.append(f"  {json.dumps(key)}: []")
