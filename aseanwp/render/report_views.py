@@ -239,12 +239,15 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
             head.append(clean(b.text))
             parts.append(head)
             line = Text("   ")
-            if region is not None:
-                line.append(fmt.status_text(plan, region.status), style=fmt.COLOURS.get(region.status, ""))
-                line.append(f"  score {fmt.score(region.score)}")
-            members = [s.status for s in summaries if s.country != region_code]
-            if members:
-                line.append(f"   members: {fmt.spread(plan, members)}", style="")
+            members = [s for s in summaries if s.country != region_code]
+            lead = region if region is not None else (members[0] if len(members) == 1 else None)
+            if lead is not None:
+                if lead is not region:
+                    line.append(f"{lead.country}: ")
+                line.append(fmt.status_text(plan, lead.status), style=fmt.COLOURS.get(lead.status, ""))
+                line.append(f"  score {fmt.score(lead.score)}")
+            if members and lead is region:
+                line.append(f"   members: {fmt.spread(plan, [s.status for s in members])}", style="")
             parts.append(line)
             t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1), header_style="bold")
             t.add_column("indicator", overflow="fold", min_width=20)
@@ -254,9 +257,12 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
             t.add_column(str(report.year), justify="right", no_wrap=True)
             t.add_column("change", justify="right", no_wrap=True)
             t.add_column("trend", no_wrap=True)
-            t.add_column("cover", justify="right", no_wrap=True)
+            with_region = _region_shown(report)
+            if with_region:
+                t.add_column("cover", justify="right", no_wrap=True)
             t.add_column("status", no_wrap=True)
-            t.add_column("members", overflow="fold")
+            if with_region:
+                t.add_column("members", overflow="fold")
             for r in report.rows:
                 if r.benchmark != b.id or (not r.region and not show_members):
                     continue
@@ -272,9 +278,17 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
                     _figure(r.value, r.year, report.year, unit),
                     _table_change(r),
                     fmt.sparkline([v for _, v in r.history]),
-                    _coverage(report, r),
+                    *([_coverage(report, r)] if with_region else []),
                     Text(fmt.status_text(plan, r.status), style=fmt.COLOURS.get(r.status, "")),
-                    fmt.spread(plan, spread.get((r.indicator, tuple(r.dimensions.items())), [])) if r.region else "",
+                    *(
+                        [
+                            fmt.spread(plan, spread.get((r.indicator, tuple(r.dimensions.items())), []))
+                            if r.region
+                            else ""
+                        ]
+                        if with_region
+                        else []
+                    ),
                 )
             parts.append(t)
             parts.append(Text(""))
