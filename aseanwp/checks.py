@@ -84,6 +84,15 @@ class CappedSink:
         else:
             self.first_dropped.setdefault(f.code, f.line)
 
+    def full(self, code: str) -> bool:
+        """Whether a further finding of ``code`` would only be counted: callers then skip building it."""
+        return self.counts[code] >= PER_CODE_LIMIT
+
+    def drop(self, code: str, line: int | None) -> None:
+        """Count a finding that ``full`` says would be dropped, without building it (or its hint)."""
+        self.counts[code] += 1
+        self.first_dropped.setdefault(code, line)
+
     def close(self, file: str) -> None:
         for code, line in self.first_dropped.items():
             more = self.counts[code] - PER_CODE_LIMIT
@@ -111,9 +120,7 @@ class _IndicatorSpec:
     foreign_cols: tuple[tuple[int, str], ...]  # dimension columns in the file this indicator does not take
 
 
-def _header(
-    plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: Callable[[Finding], None]
-) -> dict[str, int] | None:
+def _header(plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: CappedSink) -> dict[str, int] | None:
     """Map column names to positions; report structure problems. None when rows cannot be read safely."""
     if rf.kind == "indicators":
         known: tuple[str, ...] = INDICATOR_COLUMNS + tuple(plan.dimensions)
@@ -124,7 +131,10 @@ def _header(
     fatal = False
     for i, raw in enumerate(cells):
         name = raw.strip().lower()
-        if not name:
+        if not name and sink.full("blank-header"):  # a header of a million empty cells: count them, cheaply
+            sink.drop("blank-header", line)
+            fatal = True
+        elif not name:
             sink(
                 finding(
                     rf.file,
@@ -135,6 +145,9 @@ def _header(
                     col=i + 1,
                 )
             )
+            fatal = True
+        elif name in columns and sink.full("duplicate-column"):
+            sink.drop("duplicate-column", line)
             fatal = True
         elif name in columns:
             sink(
@@ -148,6 +161,9 @@ def _header(
                     col=i + 1,
                 )
             )
+            fatal = True
+        elif name not in known and sink.full("unknown-column"):
+            sink.drop("unknown-column", line)
             fatal = True
         elif name not in known:
             close = suggest(name, known)
@@ -414,11 +430,14 @@ class _IndicatorFile:
         if not inds <= f.ids:
             return False
         vals = cols[self.c_val]
+        joined = "\n".join(vals)
+        if joined.count("\n") != len(vals) - 1:
+            return False  # a line break inside a cell would pass the line-wise tests below
         if inds <= f.counted_ids:
-            if not _WHOLE_LINES.fullmatch("\n".join(vals)):
+            if not _WHOLE_LINES.fullmatch(joined):
                 return False
         elif inds.isdisjoint(f.counted_ids) and inds.isdisjoint(f.yes_no):
-            if not _NUMBER_LINES.fullmatch("\n".join(vals)):
+            if not _NUMBER_LINES.fullmatch(joined):
                 return False
         else:  # a mix of kinds (small files hold every indicator): one joined test per kind
             kinds = list(map(f.kind.__getitem__, ind))
@@ -534,7 +553,7 @@ class _IndicatorFile:
         if spec is None:
             if not any(c.strip() for c in row):
                 return
-            close = suggest(ind_text, specs)
+            close = "" if sink.full("unknown-indicator") else suggest(ind_text, specs)
             sink(
                 finding(
                     file,
@@ -570,7 +589,7 @@ class _IndicatorFile:
             for col, allowed, name in zip(spec.dim_cols, spec.dim_values, spec.indicator.dimensions, strict=True):
                 cell = row[col].strip() if col >= 0 else ""
                 if cell and cell not in allowed:
-                    close = suggest(cell, allowed)
+                    close = "" if sink.full("unknown-dimension-value") else suggest(cell, allowed)
                     sink(
                         finding(
                             file,
@@ -714,7 +733,18 @@ class _IndicatorFile:
             self.first_value[ind_text] = line
         if ok and self.per_row:
             assert emit is not None
-            emit.value(rf, line, ind_text, dims, value, lower, upper, flags, source, row[c_notes] if c_notes else "")
+            emit.value(
+                rf,
+                line,
+                ind_text,
+                dims,
+                value,
+                lower,
+                upper,
+                flags,
+                source,
+                row[c_notes] if c_notes is not None else "",
+            )
 
     def finish(self) -> None:
         if self.suspects:
@@ -788,7 +818,7 @@ def _action_rows(
         ok = True
         action = row[c_act].strip()
         if plan.action(action) is None:
-            close = suggest(action, ids)
+            close = "" if sink.full("unknown-action") else suggest(action, ids)
             sink(
                 finding(
                     rf.file,
@@ -805,7 +835,7 @@ def _action_rows(
         if not status and not any(c.strip() for i, c in enumerate(row) if i not in (c_act, c_src, c_notes)):
             continue  # a template row left blank: the action is not reported
         if status not in ACTION_STATUSES:
-            close = suggest(status, ACTION_STATUSES)
+            close = "" if sink.full("bad-status") else suggest(status, ACTION_STATUSES)
             sink(
                 finding(
                     rf.file,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from aseanwp.plan import Plan
     from aseanwp.validation import Outcome
 
+F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -189,7 +190,15 @@ def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool) ->
 
 
 pass_context = click.make_pass_decorator(Context)
-FORMAT_HELP = "Output format."
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` with the given choices, the first being the default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help="Output format."
+    )
+
+
 OUTPUT = click.option(
     "-o", "--output", metavar="FILE", default=None, help="Write to FILE (atomically) instead of stdout."
 )
@@ -200,14 +209,7 @@ OUTPUT = click.option(
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for submissions).")
 @pass_context
 def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
@@ -252,14 +254,7 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
 
 
 @cli.command("plan")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "markdown", "json"]),
-    default="table",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option("table", "markdown", "json")
 @OUTPUT
 @pass_context
 def plan_command(obj: Context, fmt: str, output: str | None) -> None:
@@ -335,14 +330,7 @@ def load_data(obj: Context, skip_invalid: bool) -> Any:
 @click.option("--country", "countries", multiple=True, metavar="CODE", help="Only this member (repeatable).")
 @click.option("--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable).")
 @click.option("--detail", is_flag=True, help="Show every member's rows, not only the region's.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "markdown", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option("table", "markdown", "csv", "json")
 @OUTPUT
 @SKIP_INVALID
 @pass_context
@@ -386,14 +374,7 @@ def report(
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "markdown", "json"]),
-    default="table",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option("table", "markdown", "json")
 @OUTPUT
 @pass_context
 def status(obj: Context, fmt: str, output: str | None) -> None:
@@ -401,10 +382,9 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
 
     A cell marked '!' is a file with errors (its valid rows still count); 'missing' is a year without a file.
     """
-    from aseanwp.completeness import completeness
+    from aseanwp.completeness import grid
     from aseanwp.dataset import Dataset
     from aseanwp.render import status_view
-    from aseanwp.reports import discover
     from aseanwp.validation import InputError, run
 
     plan = obj.plan()
@@ -413,12 +393,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
         outcome = run(plan, obj.reports, (), data)
     except InputError as exc:
         raise Failure(str(exc)) from None
-    files = [rf for rf in discover(obj.reports).files if rf.kind == "indicators" and rf.year in plan.years]
-    present = {(rf.country, rf.year) for rf in files}
-    invalid = {(rf.country, rf.year) for rf in files if rf.file in outcome.invalid}
-    last = max([rf.year for rf in files], default=plan.baseline_year)
-    years = range(plan.baseline_year, last + 1)
-    cells = completeness(plan, data, present, years, invalid)
+    cells, years = grid(plan, data, obj.reports, outcome.invalid)
     if fmt == "json":
         text = status_view.as_json(plan, cells, years)
     elif fmt == "markdown":
@@ -467,14 +442,7 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
 @cli.command("review")
 @click.argument("kind", type=click.Choice(["annual", "midterm", "final"]))
 @click.option("--year", type=int, default=None, help="The meeting year of an annual review [default: the latest].")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option("markdown", "json")
 @OUTPUT
 @SKIP_INVALID
 @pass_context
@@ -483,10 +451,9 @@ def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: 
 
     The mid-term and final reviews take their years from the plan; an annual review takes --year.
     """
-    from aseanwp.completeness import completeness
+    from aseanwp.completeness import grid
     from aseanwp.engine import compute
     from aseanwp.render import review_md
-    from aseanwp.reports import discover
     from aseanwp.review import build, reports_commit
 
     plan = obj.plan()
@@ -503,10 +470,7 @@ def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: 
     if rv is None:
         known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
         usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
-    files = [rf for rf in discover(obj.reports).files if rf.kind == "indicators" and rf.year in plan.years]
-    present = {(rf.country, rf.year) for rf in files}
-    years_range = range(plan.baseline_year, rv.figures_year + 1)
-    cells = completeness(plan, data, present, years_range)
+    cells, years_range = grid(plan, data, obj.reports, up_to=rv.figures_year)
     report = compute(plan, data, rv.figures_year)
     warnings = [f for f in outcome.findings if f.severity == "warning" and _year_of(f.file, rv.figures_year)]
     uses_actions = rv.kind != "annual"

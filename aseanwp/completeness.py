@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from aseanwp.dataset import Dataset
 from aseanwp.plan import Plan
+from aseanwp.reports import discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,18 @@ def completeness(
         for code in plan.member_codes
         for year in years
     }
+
+
+def grid(
+    plan: Plan, data: Dataset, reports: str, invalid_files: set[str] | None = None, up_to: int | None = None
+) -> tuple[dict[tuple[str, int], Cell], range]:
+    """The completeness grid of a reports folder: years from the baseline to ``up_to`` (default: the latest file)."""
+    files = [rf for rf in discover(reports).files if rf.kind == "indicators" and rf.year in plan.years]
+    present = {(rf.country, rf.year) for rf in files}
+    invalid = {(rf.country, rf.year) for rf in files if rf.file in (invalid_files or set())}
+    last = up_to if up_to is not None else max((rf.year for rf in files), default=plan.baseline_year)
+    years = range(plan.baseline_year, last + 1)
+    return completeness(plan, data, present, years, invalid), years
 
 
 def cell_text(cell: Cell) -> str:

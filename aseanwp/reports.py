@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -239,7 +240,20 @@ class CsvFile:
             self._fh.close()
             self._fh = None
         try:
-            size = os.stat(self.path).st_size
+            st = os.stat(self.path)
+            size = st.st_size
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+                self.sink(
+                    finding(
+                        self.file,
+                        None,
+                        "unreadable",
+                        "not a regular file (a pipe, socket or device)",
+                        "save the report as an ordinary file",
+                    )
+                )
+                self._ended = True
+                return
             if size > MAX_FILE:
                 self.sink(
                     finding(
