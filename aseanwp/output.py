@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 
@@ -18,6 +19,19 @@ def write_atomic(path: str, data: str) -> None:
     folder = os.path.dirname(target)
     if os.path.isdir(target):
         raise OutputError(f"{path} is a folder")
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False
+    if special:
+        # a terminal, pipe or device (-o /dev/stdout, a FIFO): nothing can be renamed into its place, and
+        # replacing it (/dev/null, as root) would be a disaster; write straight to it
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        return
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: the folder {os.path.dirname(path) or '.'} does not exist")
     try:

@@ -121,7 +121,11 @@ def discover(root: str, level: int = 1) -> Discovery:
                 continue
             full = os.path.join(folder, entry.name)
             if entry.is_symlink():
-                if entry.is_dir():
+                try:
+                    to_folder = entry.is_dir()
+                except OSError:  # a link to itself, or a loop of links (ELOOP)
+                    to_folder = False
+                if to_folder:
                     found.findings.append(
                         bad_path(full, "a symbolic link to a folder: report folders must be real folders")
                     )
