@@ -1,3 +1,3 @@
-from aseanwp.cli import main
+from aseanwp.entry import main
 
 main()

@@ -40,6 +40,15 @@ class Group(click.Group):
         """Commands in the order of the work: check, measure, write up, then the helpers."""
         return sorted(self.commands, key=lambda c: (self.ORDER.index(c) if c in self.ORDER else len(self.ORDER), c))
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (`aseanwp report | head -1`): that is success. Handled here because click's
+            # own main() would turn it into exit 1.
+            _quiet_pipe()
+            raise click.exceptions.Exit(EXIT_OK) from None
+
     def main(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False
         try:
@@ -112,6 +121,7 @@ class Context:
     def validate(self, skip_invalid: bool, collect: Any) -> Outcome:
         """Validate every report before computing (``report``, ``review``, ``status``)."""
         from aseanwp.findings import render_text
+        from aseanwp.textsafe import clean
         from aseanwp.validation import InputError, run
 
         try:
@@ -126,7 +136,7 @@ class Context:
                     f"{len(errors)} error(s) in the reports: fix them, or leave those files out with --skip-invalid"
                 )
             for file in sorted(outcome.invalid):
-                click.echo(f"aseanwp: left out (invalid): {file}", err=True)
+                click.echo(f"aseanwp: left out (invalid): {clean(file)}", err=True)
         return outcome
 
 

@@ -92,7 +92,7 @@ def render_text(findings: Sequence[Finding]) -> str:
             if current is not None:
                 out.append("")
             current = f.file
-        where = f"{f.file}:{f.line}" if f.line is not None else f.file
+        where = clean(f"{f.file}:{f.line}" if f.line is not None else f.file)
         out.append(f"{where}: {f.severity}[{f.code}] {clean(f.message)}")
         if f.column:
             out.append(f"    column: {clean(f.column)}")
@@ -115,7 +115,9 @@ def render_json(findings: Sequence[Finding], files: int) -> str:
     errors = [f.to_dict() for f in findings if f.severity == "error"]
     warnings = [f.to_dict() for f in findings if f.severity == "warning"]
     doc = {"format_version": 1, "valid": not errors, "files": files, "errors": errors, "warnings": warnings}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    from aseanwp.textsafe import json_safe
+
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _escape_data(s: str) -> str:
@@ -128,14 +130,16 @@ def _escape_property(s: str) -> str:
 
 def render_github(findings: Sequence[Finding]) -> str:
     """GitHub Actions workflow commands, one per finding, escaped as the runner requires."""
+    from aseanwp.textsafe import clean
+
     lines = []
     for f in findings:
-        props = [f"file={_escape_property(f.file)}"]
+        props = [f"file={_escape_property(clean(f.file, keep_line_breaks=True))}"]
         if f.line is not None:
             props.append(f"line={f.line}")
         if f.col is not None:
             props.append(f"col={f.col}")
         props.append(f"title={_escape_property('aseanwp ' + f.code)}")
-        message = f.message + (f" ({f.hint})" if f.hint else "")
+        message = clean(f.message + (f" ({f.hint})" if f.hint else ""), keep_line_breaks=True)
         lines.append(f"::{f.severity} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Iterable
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, get_args
@@ -261,6 +262,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Read, parse and check a plan file; raise PlanError with findings (each with its YAML line)."""
     file = display_path(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+            raise PlanError([finding(file, None, "unreadable", "the plan is not a regular file", "give a file")])
         with open(path, "rb") as fh:
             raw = fh.read(64 * 1024 * 1024 + 1)
     except FileNotFoundError:

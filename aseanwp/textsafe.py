@@ -16,9 +16,24 @@ def _visible(m: re.Match[str]) -> str:
     return f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}"
 
 
-def clean(text: str) -> str:
-    """Replace control characters with visible escapes (newlines and tabs with a space)."""
+def clean(text: str, keep_line_breaks: bool = False) -> str:
+    """Replace control characters with visible escapes (newlines and tabs with a space, or kept on request:
+    GitHub's workflow commands escape CR and LF themselves)."""
+    if keep_line_breaks:
+        return _UNSAFE.sub(lambda m: m.group() if m.group() in "\r\n" else _visible(m), text)
     return _UNSAFE.sub(_visible, text)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with C1 controls and bidirectional overrides written as \\u escapes.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but writes these raw; as escapes the data is
+    unchanged for any JSON reader, and a terminal showing the output cannot be driven by them.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def quote(text: str, limit: int = 60) -> str:

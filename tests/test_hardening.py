@@ -448,11 +448,6 @@ def test_escape_sequences_and_markup_never_reach_output(shipped: Path) -> None:
     assert any(EVIL_NOTES.split("\n")[0] in text for text in strings(json.loads(doc.stdout)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/review_md.as_json, report_views.as_json and findings.render_json use json.dumps(ensure_ascii=False), "
-    "which writes C1 controls (U+009B, a CSI) and bidi overrides raw; escaping them as \\u009b keeps the data exact",
-)
 def test_json_output_is_terminal_safe_too(shipped: Path) -> None:
     _poison(shipped, EVIL_NOTES, EVIL_SOURCE)
     result = cli("review", "midterm", "--format", "json")
@@ -484,10 +479,6 @@ def test_escape_sequences_in_findings_never_reach_validate_output(shipped: Path)
         _assert_clean(result.stdout + result.stderr, " ".join(args))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="findings.render_text and cli's 'left out (invalid)' line print file paths without textsafe.clean",
-)
 def test_escape_sequences_in_file_names_never_reach_output(shipped: Path) -> None:
     (shipped / "reports" / "MMR" / "\x1b[2J2015.csv").write_bytes(b"indicator,value,source\n")
     (shipped / "reports" / "\u202eMMR").mkdir()
@@ -587,11 +578,6 @@ def test_a_closed_pipe_ends_quietly(reader: str) -> None:
         assert result.returncode in (0, 1), (command, result.returncode)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py: click's own main() turns EPIPE into sys.exit(1) before Group.main's BrokenPipeError handler "
-    "(which means EXIT_OK) can run",
-)
 def test_a_closed_pipe_is_not_an_error() -> None:
     for command, result in _piped("true").items():
         assert result.returncode == 0, (command, result.returncode)

@@ -6,10 +6,11 @@ import json
 
 from aseanwp.plan import Plan
 from aseanwp.render.md import esc, table
+from aseanwp.textsafe import json_safe
 
 
 def as_json(plan: Plan) -> str:
-    return json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False)) + "\n"
 
 
 def as_table(plan: Plan, to_file: bool = False) -> str:

@@ -11,7 +11,7 @@ from aseanwp.engine import JSON_FIELDS, Report, Row, headline
 from aseanwp.render import fmt
 from aseanwp.render.charts import chart, chart_data
 from aseanwp.render.md import esc, table
-from aseanwp.textsafe import clean
+from aseanwp.textsafe import clean, json_safe
 
 NUMBER_FIELDS = (
     "base_value",
@@ -58,7 +58,7 @@ def json_document(head: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) 
             items.append(f"  {json.dumps(key)}: []")
     parts.append(",\n".join(items))
     parts.append("}")
-    return "\n".join(parts) + "\n"
+    return json_safe("\n".join(parts)) + "\n"
 
 
 def as_json(report: Report) -> str:

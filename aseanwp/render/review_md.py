@@ -11,12 +11,13 @@ from aseanwp.plan import Plan
 from aseanwp.render import fmt
 from aseanwp.render.charts import chart, indicator_name, unit_words
 from aseanwp.render.md import esc, table
+from aseanwp.textsafe import json_safe
 
 KIND_NAMES = {"annual": "Annual review", "midterm": "Mid-term review", "final": "Final assessment"}
 
 
 def as_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _status(plan: Plan, status: str) -> str:

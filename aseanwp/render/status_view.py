@@ -7,6 +7,7 @@ import json
 from aseanwp.completeness import Cell, cell_text
 from aseanwp.plan import Plan
 from aseanwp.render.md import esc, table
+from aseanwp.textsafe import json_safe
 
 
 def as_json(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) -> str:
@@ -24,7 +25,7 @@ def as_json(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) -> str
         members.append({"code": m.code, "name": m.name, "years": row})
     core = next(iter(cells.values())).core if cells else 0
     doc = {"format_version": 1, "years": list(years), "core_indicators": core, "members": members}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def as_markdown(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) -> str:
