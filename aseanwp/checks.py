@@ -41,10 +41,16 @@ ACTION_STATUSES = ("not_started", "planned", "ongoing", "completed", "not_applic
 PER_CODE_LIMIT = 200  # findings of one code in one file; the rest are counted in one closing finding
 
 
+#: A valid indicator row as the checks hand it on:
+#: (line, indicator, dimension values, value, lower, upper, flags, source, notes).
+Emitted = tuple[int, str, tuple[str, ...], float | None, float | None, float | None, frozenset[str], str, str]
+
+
 class Emitter(Protocol):
     """Receives the valid rows of the files read, and per file the first line with a value of each indicator.
 
-    ``value`` is called for every valid row only when ``per_row`` is true (the validator alone needs less).
+    ``values`` gets the valid rows in batches (a chunk, or one row), only when ``per_row`` is true: the
+    validator alone needs less.
     """
 
     @property
@@ -52,19 +58,7 @@ class Emitter(Protocol):
 
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None: ...
 
-    def value(
-        self,
-        rf: ReportFile,
-        line: int,
-        indicator: str,
-        dims: tuple[str, ...],
-        value: float | None,
-        lower: float | None,
-        upper: float | None,
-        flags: frozenset[str],
-        source: str,
-        notes: str,
-    ) -> None: ...
+    def values(self, rf: ReportFile, rows: list[Emitted]) -> None: ...
 
     def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None: ...
 
@@ -508,6 +502,8 @@ class _IndicatorFile:
         rf, specs = self.rf, self.specs
         c_ind, c_val, c_src, c_flag, c_notes = self.c_ind, self.c_val, self.c_src, self.c_flag, self.c_notes
         flag_sets: dict[str, frozenset[str]] = {}
+        batch: list[Emitted] = []
+        add = batch.append
         for row, line in zip(rows, lines, strict=True):
             ind = row[c_ind]
             text = row[c_val]
@@ -525,7 +521,8 @@ class _IndicatorFile:
                 )
             dims = tuple(row[c] if c >= 0 else "" for c in specs[ind].dim_cols)
             notes = row[c_notes] if c_notes is not None else ""
-            emit.value(rf, line, ind, dims, value, None, None, flags, row[c_src].strip(), notes)
+            add((line, ind, dims, value, None, None, flags, row[c_src].strip(), notes))
+        emit.values(rf, batch)
 
     # -- the authoritative path ---------------------------------------------------------------------------
     def check_row(self, line: int, row: list[str]) -> None:
@@ -733,17 +730,21 @@ class _IndicatorFile:
             self.first_value[ind_text] = line
         if ok and self.per_row:
             assert emit is not None
-            emit.value(
+            emit.values(
                 rf,
-                line,
-                ind_text,
-                dims,
-                value,
-                lower,
-                upper,
-                flags,
-                source,
-                row[c_notes] if c_notes is not None else "",
+                [
+                    (
+                        line,
+                        ind_text,
+                        dims,
+                        value,
+                        lower,
+                        upper,
+                        flags,
+                        source,
+                        row[c_notes] if c_notes is not None else "",
+                    )
+                ],
             )
 
     def finish(self) -> None:

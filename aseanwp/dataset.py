@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aseanwp.reports import ReportFile
+
+if TYPE_CHECKING:
+    from aseanwp.checks import Emitted
 
 SeriesKey = tuple[str, str, tuple[str, ...]]  # (country, indicator, dimension values in the indicator's order)
 
@@ -58,31 +62,16 @@ class Dataset:
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
         self.files[rf.file] = rf
 
-    def value(
-        self,
-        rf: ReportFile,
-        line: int,
-        indicator: str,
-        dims: tuple[str, ...],
-        value: float | None,
-        lower: float | None,
-        upper: float | None,
-        flags: frozenset[str],
-        source: str,
-        notes: str,
-    ) -> None:
+    def values(self, rf: ReportFile, rows: list[Emitted]) -> None:
         self.files[rf.file] = rf
-        point = Point(
-            rf.year,
-            _exact(value),
-            _exact(lower),
-            _exact(upper),
-            flags,
-            source,
-            notes,
-            f"{rf.file}:{line}",
+        country, year, prefix = rf.country, rf.year, rf.file + ":"
+        self.by_file[rf.file].extend(
+            (
+                (country, indicator, dims),
+                Point(year, _exact(value), _exact(lower), _exact(upper), flags, source, notes, prefix + str(line)),
+            )
+            for line, indicator, dims, value, lower, upper, flags, source, notes in rows
         )
-        self.by_file[rf.file].append(((rf.country, indicator, dims), point))
 
     def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:
         self.files[rf.file] = rf

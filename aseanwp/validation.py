@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from aseanwp.checks import Emitter, check_file
+from aseanwp.checks import Emitted, Emitter, check_file
 from aseanwp.findings import Finding, display_path, finding, ordered
 from aseanwp.plan import Plan
 from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
@@ -72,41 +72,37 @@ class CrossFile:
         if self.then is not None:
             self.then.indicators(rf, first_value)
 
-    def value(
-        self,
-        rf: ReportFile,
-        line: int,
-        indicator: str,
-        dims: tuple[str, ...],
-        value: float | None,
-        lower: float | None,
-        upper: float | None,
-        flags: frozenset[str],
-        source: str,
-        notes: str,
-    ) -> None:
-        key = (indicator, dims)
-        if flags and "break" in flags:
-            self.last.pop(key, None)
-        elif value is not None:
-            prev = self.last.get(key)
-            if prev is not None and prev[1] and value:
-                ratio = value / prev[1] if value > prev[1] else prev[1] / value
-                if ratio > self.factor:
-                    self.findings.append(
-                        finding(
-                            rf.file,
-                            line,
-                            "jump",
-                            f"{indicator} changes {ratio:,.1f} times from {prev[1]:,g} in {prev[0]} to {value:,g}",
-                            "check the unit (kg or t? tablets or millions?); if the figure is right, note why",
-                            "value",
-                        )
-                    )
-        if self.keep and value is not None:
-            self.last[key] = (rf.year, value)
+    def values(self, rf: ReportFile, rows: list[Emitted]) -> None:
+        if self.keep or self.last:  # the jump check needs an earlier or a later file of the member
+            last, factor = self.last, self.factor
+            for line, indicator, dims, value, _, _, flags, _, _ in rows:
+                key = (indicator, dims)
+                if flags and "break" in flags:
+                    last.pop(key, None)
+                elif value is not None:
+                    prev = last.get(key)
+                    if prev is not None and prev[1] and value:
+                        ratio = value / prev[1] if value > prev[1] else prev[1] / value
+                        if ratio > factor:
+                            self._jump(rf, line, indicator, prev, value, ratio)
+                if self.keep and value is not None:
+                    last[key] = (rf.year, value)
         if self.then is not None:
-            self.then.value(rf, line, indicator, dims, value, lower, upper, flags, source, notes)
+            self.then.values(rf, rows)
+
+    def _jump(
+        self, rf: ReportFile, line: int, indicator: str, prev: tuple[int, float | None], value: float, ratio: float
+    ) -> None:
+        self.findings.append(
+            finding(
+                rf.file,
+                line,
+                "jump",
+                f"{indicator} changes {ratio:,.1f} times from {prev[1]:,g} in {prev[0]} to {value:,g}",
+                "check the unit (kg or t? tablets or millions?); if the figure is right, note why",
+                "value",
+            )
+        )
 
     def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:
         if self.then is not None:

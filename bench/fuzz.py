@@ -223,8 +223,9 @@ class Recorder:
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
         self.firsts.append(list(first_value.items()))
 
-    def value(self, rf: ReportFile, line: int, *rest: Any) -> None:
-        self.rows.append((line, *(repr(x) if isinstance(x, float) else x for x in rest)))
+    def values(self, rf: ReportFile, rows: list[Any]) -> None:
+        for line, *rest in rows:
+            self.rows.append((line, *(repr(x) if isinstance(x, float) else x for x in rest)))
 
     def action(self, rf: ReportFile, line: int, *rest: Any) -> None:
         self.rows.append(("action", line, *rest))

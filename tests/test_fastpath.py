@@ -55,21 +55,12 @@ class Recorder:
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
         self.firsts.append((rf.file, list(first_value.items())))
 
-    def value(
-        self,
-        rf: ReportFile,
-        line: int,
-        indicator: str,
-        dims: tuple[str, ...],
-        value: float | None,
-        lower: float | None,
-        upper: float | None,
-        flags: frozenset[str],
-        source: str,
-        notes: str,
-    ) -> None:
+    def values(self, rf: ReportFile, rows: list[Any]) -> None:
         # repr tells -0.0 from 0.0 and keeps the type: the two paths must agree to the bit
-        self.rows.append((rf.file, line, indicator, dims, repr(value), repr(lower), repr(upper), flags, source, notes))
+        for line, indicator, dims, value, lower, upper, flags, source, notes in rows:
+            self.rows.append(
+                (rf.file, line, indicator, dims, repr(value), repr(lower), repr(upper), flags, source, notes)
+            )
 
     def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:
         self.actions.append((rf.file, line, action, status, source, notes))
