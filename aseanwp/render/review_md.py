@@ -124,15 +124,15 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
     add("")
     if doc["illustrative"]:
         add(
-            f"> **Warning: illustrative figures.** {doc['illustrative_figures']} of the "
-            f"{doc['data']['figures']} figures used "
+            f"> **Warning: illustrative figures.** {doc['illustrative_figures']:,} of the "
+            f"{doc['data']['figures']:,} figures used "
             f"{'is' if doc['illustrative_figures'] == 1 else 'are'} marked illustrative in their source: "
             "demonstration data, not official statistics. Do not quote them as a member's figures."
         )
         add("")
     data = doc["data"]
     commit = f", repository commit {data['commit']}" if data["commit"] else ""
-    add(f"- Data: {data['files']} country report files{commit}; {data['figures']} figures used.")
+    add(f"- Data: {data['files']:,} country report files{commit}; {data['figures']:,} figures used.")
     m = doc["method"]
     add(f"- Method: {esc(m['reference'])}")
     nt, wt = m["no_target"], m["with_target"]
@@ -189,7 +189,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                     "Coverage",
                 ],
                 body,
-                "lllrrrrr",
+                "llllrrrr",
             )
         )
 
