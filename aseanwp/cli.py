@@ -66,11 +66,11 @@ class Group(click.Group):
             _quiet_pipe()
             sys.exit(EXIT_OK)
         except Exception as exc:  # a bug: one line, the traceback only with --debug
-            if _debug(args):
+            if _debug(args, kwargs):
                 traceback.print_exc()
             click.echo(
                 f"aseanwp: internal error (a bug, please report it): {type(exc).__name__}: {exc}"
-                + ("" if _debug(args) else "; run with --debug for the traceback"),
+                + ("" if _debug(args, kwargs) else "; run with --debug for the traceback"),
                 err=True,
             )
             sys.exit(EXIT_BUG)
@@ -81,8 +81,9 @@ class Group(click.Group):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-def _debug(args: Sequence[Any]) -> bool:
-    argv = args[0] if args and args[0] is not None else sys.argv[1:]
+def _debug(args: Sequence[Any], kwargs: dict[str, Any]) -> bool:
+    """Whether --debug was given (read from the arguments: the failure may come before click parsed them)."""
+    argv = kwargs.get("args") or (args[0] if args and args[0] is not None else None) or sys.argv[1:]
     return "--debug" in argv
 
 
