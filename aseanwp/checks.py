@@ -239,7 +239,6 @@ class _FastTables:
     ids: frozenset[str]
     yes_no: frozenset[str]
     percent: frozenset[str]
-    counted: dict[str, bool]
     counted_ids: frozenset[str]
     unit: dict[str, str]
     kind: dict[str, int]
@@ -257,7 +256,6 @@ def _fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, _Indicato
         ids=frozenset(specs),
         yes_no=frozenset(i.id for i in plan.indicators if i.unit == "yes_no"),
         percent=frozenset(i.id for i in plan.indicators if i.unit == "percent"),
-        counted={i.id: i.unit in COUNTED_UNITS for i in plan.indicators},
         counted_ids=frozenset(i.id for i in plan.indicators if i.unit in COUNTED_UNITS),
         unit={i.id: i.unit for i in plan.indicators},
         kind={i.id: 2 if i.unit == "yes_no" else 1 if i.unit in COUNTED_UNITS else 0 for i in plan.indicators},

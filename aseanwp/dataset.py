@@ -112,7 +112,3 @@ class Dataset:
         """The latest year with any value."""
         years = [p.year for rows in self.by_file.values() for _, p in rows if p.value is not None]
         return max(years) if years else None
-
-    @property
-    def indicator_files(self) -> list[ReportFile]:
-        return sorted((rf for rf in self.files.values() if rf.kind == "indicators"), key=lambda rf: rf.key)

@@ -6,13 +6,10 @@ generated sample.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import BaseModel, ConfigDict, Field
 
 # Cells are trimmed before they are read (SPEC 2.3): the patterns allow spaces around them; yes/no in any case.
 NUMBER_PATTERN = r"^\s*(-?[0-9]+(\.[0-9]+)?(\s*%)?|[Yy][Ee][Ss]|[Nn][Oo]|NA|na|N/A|n/a|\.\.)?\s*$"
-Flag = Annotated[str, Field(pattern=r"^(estimate|provisional|break|not_applicable)$")]
 
 
 class IndicatorRow(BaseModel):
