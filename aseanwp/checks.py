@@ -702,7 +702,11 @@ class _IndicatorFile:
                     )
                     ok = False
         source = row[c_src].strip()
-        if not source and (value is not None or lower is not None or upper is not None):
+        # a figure was given (even one with its own finding): it needs a source
+        given = text not in NOT_AVAILABLE or any(
+            col is not None and row[col].strip() not in NOT_AVAILABLE for col in (c_low, c_up)
+        )
+        if not source and given:
             sink(
                 finding(
                     file,

@@ -738,3 +738,16 @@ def test_missing_report_ignores_unknown_members(tmp_path):
         ],
     )
     assert json.loads(again.stdout)["warnings"] == doc["warnings"]
+
+
+def test_a_bad_figure_without_source_gets_both_findings(tmp_path):
+    """Each problem of a row is reported at once: the user should not fix one to discover the next."""
+    folder = tmp_path / "reports" / "MMR"
+    folder.mkdir(parents=True)
+    (folder / "2012.csv").write_text("indicator,value,source\ntreatment_admissions,1.5,\n")
+    result = CliRunner().invoke(
+        __import__("aseanwp.cli", fromlist=["cli"]).cli,
+        ["--plan", "data/workplan.yaml", "--reports", str(tmp_path / "reports"), "validate", "--format", "json"],
+    )
+    codes = sorted(e["code"] for e in json.loads(result.stdout)["errors"])
+    assert codes == ["missing-source", "not-whole"]
