@@ -298,13 +298,6 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return (file, int(line) if line.isdigit() else 0)
 
 
-def _value_at(points: Sequence[Point], year: int) -> Point | None:
-    for p in points:
-        if p.year == year and p.value is not None:
-            return p
-    return None
-
-
 def region_row(
     plan: Plan,
     ind: Indicator,
@@ -337,13 +330,17 @@ def region_row(
     base_year = plan.baseline_year
     covered: dict[str, tuple[Point, Point]] = {}
     excluded: list[dict[str, str]] = []
+    # each member's figures by year, made once: the sums below look up years many times
+    valued: dict[str, dict[int, Point]] = {
+        code: {p.year: p for p in points if p.value is not None} for code, points in members.items()
+    }
     for code in sorted(members):
         points = [p for p in members[code] if p.year <= year]
         if not points:
             continue
         latest = points[-1]
-        base = _value_at(points, base_year)
-        current = _value_at(points, year)
+        base = valued[code].get(base_year)
+        current = valued[code].get(year)
         if "not_applicable" in latest.flags:
             reason = "not_applicable"
         elif base is None:
@@ -369,15 +366,17 @@ def region_row(
         flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
         # the previous year: the latest earlier year in which every covered member has a value
         for prev in range(year - 1, base_year - 1, -1):
-            at = [_value_at(members[c], prev) for c in covered]
+            at = [valued[c].get(prev) for c in covered]
             if all(p is not None for p in at):
                 row.prev_year = prev
                 row.prev_value = _sum(p.value for p in at if p is not None)
                 used.extend(p for p in at if p is not None)
                 break
-        row.history, row.history_sources = _region_history(members, list(covered), base_year, year)
+        row.history, row.history_sources = _region_history(valued, list(covered), base_year, year)
         row.flags = _ordered_flags(flags)
-    row.sources = sorted({p.ref for p in used}, key=_ref_order)
+        # member by member (codes sorted), year by year: the order of <reports>/<CODE>/<YEAR>.csv references
+        years = sorted({base_year, year, *([row.prev_year] if row.prev_year is not None else [])})
+        row.sources = [valued[c][y].ref for c in covered for y in years]
     row.illustrative = any(p.illustrative for p in used)
     _changes(row, ind.unit)
     # a yes/no region row counts the members at yes and is rated as a count (rules 6 to 8)
@@ -386,17 +385,18 @@ def region_row(
 
 
 def _region_history(
-    members: dict[str, Sequence[Point]], covered: list[str], first: int, last: int
+    valued: dict[str, dict[int, Point]], covered: list[str], first: int, last: int
 ) -> tuple[list[tuple[int, float]], list[str]]:
     """The like-for-like sum in every year where all covered members have a value, and its sources."""
     out = []
-    refs: list[str] = []
+    years = []
     for y in range(first, last + 1):
-        at = [_value_at(members[c], y) for c in covered]
+        at = [valued[c].get(y) for c in covered]
         if all(p is not None for p in at):
             out.append((y, _sum(p.value for p in at if p is not None)))
-            refs.extend(p.ref for p in at if p is not None)
-    return out, sorted(refs, key=_ref_order)
+            years.append(y)
+    # member by member, year by year: the order of <reports>/<CODE>/<YEAR>.csv references
+    return out, [valued[c][y].ref for c in covered for y in years]
 
 
 def _sum(values: Iterable[float | None]) -> float:
