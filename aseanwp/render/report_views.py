@@ -121,7 +121,8 @@ def display_unit(row: Row) -> str:
 
 
 def _coverage(report: Report, row: Row) -> str:
-    if row.coverage is None:
+    """n/N members summed (or rated, for a rate); nothing for a context rate, which is neither."""
+    if row.coverage is None or (row.counts is not None and row.status == "context"):
         return ""
     return f"{len(row.coverage)}/{len(report.plan.members)}"
 
