@@ -229,6 +229,7 @@ class CsvFile:
         self._before = 0  # the reader's line count after the last record
         self._done = 0  # records read after the header
         self._ended = False
+        self._encoding: Finding | None = None  # an encoding error, reported after the rows before it
 
     def __enter__(self) -> CsvFile:
         self._open(skip=0)
@@ -271,12 +272,25 @@ class CsvFile:
                 self._ended = True
                 return
             self._fh = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in __exit__
-            self._offset = 0
-            for first in self._fh:
-                if first.strip():
-                    break
-                self._offset += 1
-            else:
+            self._start(self._fh, skip)
+        except UnicodeDecodeError:
+            self._start_before_bad_byte(skip)
+        except csv.Error as exc:
+            self._csv_error(exc)
+            self._ended = True
+        except OSError as exc:
+            self.sink(_unreadable(self.file, exc))
+            self._ended = True
+
+    def _start(self, lines: Iterator[str], skip: int) -> None:
+        """Read the header from ``lines`` and pass over ``skip`` records after it."""
+        self._offset = 0
+        for first in lines:
+            if first.strip():
+                break
+            self._offset += 1
+        else:
+            if self._encoding is None:  # with an encoding error the file is not empty, only unreadable
                 self.sink(
                     finding(
                         self.file,
@@ -286,26 +300,34 @@ class CsvFile:
                         "start from `aseanwp template`",
                     )
                 )
-                self._ended = True
-                return
-            reader = csv.reader(chain([first], self._fh), delimiter=_detect_delimiter(first), strict=True)
-            self._reader = reader
-            self.header = next(reader)
-            self.header_line = self._offset + 1
-            self._before = reader.line_num
-            for _ in islice(reader, skip):
-                pass
-            self._before = reader.line_num
-            self._done = skip
-        except UnicodeDecodeError:
-            self.sink(_encoding_finding(self.path, self.file))
             self._ended = True
-        except csv.Error as exc:
-            self._csv_error(exc)
+            return
+        reader = csv.reader(chain([first], lines), delimiter=_detect_delimiter(first), strict=True)
+        self._reader = reader
+        self.header = next(reader)
+        self.header_line = self._offset + 1
+        self._before = reader.line_num
+        for _ in islice(reader, skip):
+            pass
+        self._before = reader.line_num
+        self._done = skip
+
+    def _start_before_bad_byte(self, skip: int) -> None:
+        """Go on with the lines before the first undecodable one; the encoding finding comes at their end.
+
+        The decoder fails a whole block (8 KiB) at a time, so without this the rows just before the bad byte
+        would never be checked.
+        """
+        self._encoding = _encoding_finding(self.path, self.file)
+        bad_line = self._encoding.line or 1
+        try:
+            with open(self.path, "rb") as fh:
+                prefix = b"".join(islice(fh, bad_line - 1)).decode("utf-8-sig", errors="replace")
+            self._start(io.StringIO(prefix, newline=""), skip)
+        except (csv.Error, OSError, StopIteration):
             self._ended = True
-        except OSError as exc:
-            self.sink(_unreadable(self.file, exc))
-            self._ended = True
+        if self._ended:
+            self.sink(self._encoding)
 
     def _csv_error(self, exc: csv.Error) -> bool:
         """Report a csv module error at the current record; True when reading can go on after it."""
@@ -353,16 +375,24 @@ class CsvFile:
             try:
                 row = next(reader)
             except StopIteration:
+                if self._encoding is not None:
+                    self.sink(self._encoding)
                 return
             except csv.Error as exc:
+                if self._encoding is not None:  # the lines before the bad byte end inside a quoted cell
+                    self.sink(self._encoding)
+                    return
                 self._done += 1
                 if not self._csv_error(exc):
                     return
                 self._before = reader.line_num  # type: ignore[attr-defined]
                 continue
             except UnicodeDecodeError:
-                self.sink(_encoding_finding(self.path, self.file))
-                return
+                self._start_before_bad_byte(self._done)
+                if self._ended or self._reader is None:
+                    return
+                reader = self._reader
+                continue
             except OSError as exc:
                 self.sink(_unreadable(self.file, exc))
                 return
@@ -391,6 +421,8 @@ class CsvFile:
                     yield [row], (line,)
                 return
             if not rows:
+                if self._encoding is not None:
+                    self.sink(self._encoding)
                 return
             after = reader.line_num  # type: ignore[attr-defined]
             start = self._offset + self._before + 1

@@ -751,3 +751,21 @@ def test_a_bad_figure_without_source_gets_both_findings(tmp_path):
     )
     codes = sorted(e["code"] for e in json.loads(result.stdout)["errors"])
     assert codes == ["missing-source", "not-whole"]
+
+
+def test_rows_before_a_bad_byte_are_still_checked(tmp_path):
+    """The decoder fails a whole 8 KiB block at once; the rows before the bad byte must not be lost."""
+    from aseanwp.cli import cli
+
+    folder = tmp_path / "reports" / "MMR"
+    folder.mkdir(parents=True)
+    filler = "".join(f"cso_partnerships,{n},x\n" for n in range(3000))  # duplicates from line 3 on: capped
+    body = "indicator,value,source\ncannabis_area_ha,-5,x\n" + filler + "heroin_seized_kg,1.5.5,x\n"
+    (folder / "2012.csv").write_bytes(body.encode() + "heroin_seized_kg,1,caf\u00e9\n".encode("cp1252"))
+    result = CliRunner().invoke(
+        cli, ["--plan", "data/workplan.yaml", "--reports", str(tmp_path / "reports"), "validate", "--format", "json"]
+    )
+    found = {(e["code"], e["line"]) for e in json.loads(result.stdout)["errors"]}
+    assert ("negative-value", 2) in found  # in the first block
+    assert ("bad-number", 3003) in found  # just before the bad byte, in the block that fails to decode
+    assert ("encoding", 3004) in found
