@@ -100,10 +100,6 @@ class CappedSink:
                 )
             )
 
-    @property
-    def errors(self) -> int:
-        return sum(n for code, n in self.counts.items() if code not in ("missing-baseline", "missing-report", "jump"))
-
 
 @dataclass(frozen=True, slots=True)
 class _IndicatorSpec:

@@ -141,14 +141,6 @@ class Context:
         return outcome
 
 
-def _year_of(file: str, up_to: int) -> bool:
-    """Whether a finding's file describes a year at or before ``up_to`` (files not named by year: yes)."""
-    from aseanwp.reports import identify
-
-    rf = identify(file)
-    return rf is None or rf.year <= up_to
-
-
 def _same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -307,24 +299,20 @@ def _check_year(plan: Plan, year: int | None) -> None:
 
 
 def _check_codes(plan: Plan, countries: Sequence[str], benchmarks: Sequence[str]) -> None:
+    """Members and benchmarks outside the plan are usage errors (exit 2), with the closest id suggested."""
     from aseanwp.plan import suggest
 
-    known = [*plan.member_codes, plan.region.code]
-    for c in countries:
-        if c not in known:
-            close = suggest(c, known)
-            usage(
-                f"unknown member '{c}'"
-                + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(known)}")
-            )
-    ids = [b.id for b in plan.benchmarks]
-    for b in benchmarks:
-        if b not in ids:
-            close = suggest(b, ids)
-            usage(
-                f"unknown benchmark '{b}'"
-                + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(ids)}")
-            )
+    for what, given, known in (
+        ("member", countries, [*plan.member_codes, plan.region.code]),
+        ("benchmark", benchmarks, [b.id for b in plan.benchmarks]),
+    ):
+        for value in given:
+            if value not in known:
+                close = suggest(value, known)
+                usage(
+                    f"unknown {what} '{value}'"
+                    + (f"; did you mean '{close}'?" if close else f"; use one of {', '.join(known)}")
+                )
 
 
 def load_data(obj: Context, skip_invalid: bool) -> Any:
@@ -404,7 +392,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
         outcome = run(plan, obj.reports, (), data)
     except InputError as exc:
         raise Failure(str(exc)) from None
-    cells, years = grid(plan, data, obj.reports, outcome.invalid)
+    cells, years = grid(plan, data, outcome.found, outcome.invalid)
     if fmt == "json":
         text = status_view.as_json(plan, cells, years)
     elif fmt == "markdown":
@@ -481,18 +469,10 @@ def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: 
     if rv is None:
         known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
         usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
-    cells, years_range = grid(plan, data, obj.reports, up_to=rv.figures_year)
+    cells, years_range = grid(plan, data, outcome.found, up_to=rv.figures_year)
     report = compute(plan, data, rv.figures_year)
-    warnings = [f for f in outcome.findings if f.severity == "warning" and _year_of(f.file, rv.figures_year)]
-    uses_actions = rv.kind != "annual"
-    used_files = len(
-        {
-            rf.file
-            for rf in data.files.values()
-            if rf.year <= rv.figures_year and (rf.kind == "indicators" or uses_actions)
-        }
-    )
-    doc = build(plan, rv, report, data, cells, years_range, warnings, used_files, reports_commit(obj.reports))
+    warnings = [f for f in outcome.findings if f.severity == "warning"]
+    doc = build(plan, rv, report, data, cells, years_range, warnings, reports_commit(obj.reports))
     write(review_md.as_json(doc) if fmt == "json" else review_md.render(plan, doc), output)
 
 

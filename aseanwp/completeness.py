@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from aseanwp.dataset import Dataset
 from aseanwp.plan import Plan
-from aseanwp.reports import discover
+from aseanwp.reports import ReportFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,7 @@ def completeness(
     data: Dataset,
     present: set[tuple[str, int]],
     years: range,
-    invalid: set[tuple[str, int]] = frozenset(),  # type: ignore[assignment]
+    invalid: AbstractSet[tuple[str, int]] = frozenset(),
 ) -> dict[tuple[str, int], Cell]:
     """Cells for every member and year in ``years``; ``present`` holds the (member, year) files that exist."""
     core = {i.id for i in plan.indicators if i.core}
@@ -47,12 +49,17 @@ def completeness(
 
 
 def grid(
-    plan: Plan, data: Dataset, reports: str, invalid_files: set[str] | None = None, up_to: int | None = None
+    plan: Plan,
+    data: Dataset,
+    found: Sequence[ReportFile],
+    invalid_files: AbstractSet[str] = frozenset(),
+    up_to: int | None = None,
 ) -> tuple[dict[tuple[str, int], Cell], range]:
-    """The completeness grid of a reports folder: years from the baseline to ``up_to`` (default: the latest file)."""
-    files = [rf for rf in discover(reports).files if rf.kind == "indicators" and rf.year in plan.years]
+    """The completeness grid of the report files ``found`` (validation's): years from the baseline to ``up_to``
+    (default: the latest file)."""
+    files = [rf for rf in found if rf.kind == "indicators" and rf.year in plan.years]
     present = {(rf.country, rf.year) for rf in files}
-    invalid = {(rf.country, rf.year) for rf in files if rf.file in (invalid_files or set())}
+    invalid = {(rf.country, rf.year) for rf in files if rf.file in invalid_files}
     last = up_to if up_to is not None else max((rf.year for rf in files), default=plan.baseline_year)
     years = range(plan.baseline_year, last + 1)
     return completeness(plan, data, present, years, invalid), years

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 SeriesKey = tuple[str, str, tuple[str, ...]]  # (country, indicator, dimension values in the indicator's order)
 
 
+def ref_order(ref: str) -> tuple[str, int]:
+    """Sort key of a ``file:line`` reference: by file, then line as a number (``:10`` after ``:9``)."""
+    file, _, line = ref.rpartition(":")
+    return (file, int(line) if line.isdigit() else 0)
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass is markedly slower to create, and millions are made
 class Point:
     """One reported figure of a series."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aseanwp.dataset import Dataset, Point, SeriesKey
+from aseanwp.dataset import Dataset, Point, SeriesKey, ref_order
 from aseanwp.plan import Indicator, Plan
 from aseanwp.progress import (
     CONTEXT,
@@ -159,15 +159,6 @@ class Report:
     rows: list[Row]
     summaries: list[Summary]
 
-    def rows_of(self, country: str | None = None, indicator: str | None = None, totals: bool = False) -> list[Row]:
-        return [
-            r
-            for r in self.rows
-            if (country is None or r.country == country)
-            and (indicator is None or r.indicator == indicator)
-            and (not totals or r.total)
-        ]
-
     def summary(self, benchmark: str, country: str) -> Summary | None:
         for s in self.summaries:
             if s.benchmark == benchmark and s.country == country:
@@ -293,11 +284,6 @@ def _year(p: Point) -> int:
     return p.year
 
 
-def _ref_order(ref: str) -> tuple[str, int]:
-    file, _, line = ref.rpartition(":")
-    return (file, int(line) if line.isdigit() else 0)
-
-
 def region_row(
     plan: Plan,
     ind: Indicator,
@@ -323,7 +309,7 @@ def region_row(
             )
             if not rated and member_rows and all(r.status == HELD_AT_ZERO for r in member_rows.values()):
                 row.status = HELD_AT_ZERO
-        row.sources = sorted({s for r in rated.values() for s in r.sources}, key=_ref_order)
+        row.sources = sorted({s for r in rated.values() for s in r.sources}, key=ref_order)
         row.illustrative = any(r.illustrative for r in rated.values())
         return row
 

@@ -13,12 +13,13 @@ from typing import Any
 
 from aseanwp.checks import ACTION_STATUSES
 from aseanwp.completeness import Cell
-from aseanwp.dataset import Dataset
+from aseanwp.dataset import Dataset, ref_order
 from aseanwp.engine import Report, Row, headline
 from aseanwp.findings import Finding
 from aseanwp.plan import Plan, Review
 from aseanwp.render.charts import chart_data
 from aseanwp.render.fmt import STATUS_ORDER
+from aseanwp.reports import identify
 
 METHOD = (
     "Progress measure of Statistics Canada as implemented by Open SDG (sdg-build ProgressMeasure), with the "
@@ -98,9 +99,10 @@ def _series_name(plan: Plan, row: Row) -> str:
     return f"{plan.name_of(row.country)}: {name}"
 
 
-def _ref_key(ref: str) -> tuple[str, int]:
-    file, _, line = ref.rpartition(":")
-    return (file, int(line) if line.isdigit() else 0)
+def _up_to(file: str, year: int) -> bool:
+    """Whether a finding's file describes a year at or before ``year`` (files not named by year: yes)."""
+    rf = identify(file)
+    return rf is None or rf.year <= year
 
 
 def build(
@@ -111,11 +113,19 @@ def build(
     cells: dict[tuple[str, int], Cell],
     years: range,
     warnings: Sequence[Finding],
-    files: int,
     commit: str | None,
 ) -> dict[str, Any]:
-    """The whole content of one review as JSON-ready data."""
+    """The whole content of one review as JSON-ready data, limited to the years the review covers."""
     year = report.year
+    warnings = [f for f in warnings if _up_to(f.file, review.figures_year)]
+    uses_actions = review.kind != "annual"
+    files = len(
+        {
+            rf.file
+            for rf in data.files.values()
+            if rf.year <= review.figures_year and (rf.kind == "indicators" or uses_actions)
+        }
+    )
     refs: dict[str, tuple[str, str]] = {}
     for rows in data.by_file.values():
         for _, p in rows:
@@ -172,7 +182,7 @@ def build(
             )
         goals.append({"id": goal.id, "title": goal.title, "benchmarks": benchmarks})
 
-    used_refs = sorted(used, key=_ref_key)
+    used_refs = sorted(used, key=ref_order)
     illustrative = [r for r in used_refs if "illustrative" in refs.get(r, ("", ""))[0].lower()]
     return {
         "format_version": 1,
@@ -286,7 +296,7 @@ def _notes(
         missing = [str(y) for y in years if not cells[(code, y)].file]
         if missing:
             notes["not_reported"].append(f"{plan.name_of(code)}: no report for {', '.join(missing)}")
-    used = sorted({s for r in report.rows if not r.region for s in r.sources}, key=_ref_key)
+    used = sorted({s for r in report.rows if not r.region for s in r.sources}, key=ref_order)
     by_text: dict[str, list[str]] = {}
     for ref in used:
         text = " ".join(refs.get(ref, ("", ""))[1].split())

@@ -24,6 +24,7 @@ class Outcome:
     findings: list[Finding]
     files: int  # report files reported on
     invalid: set[str] = field(default_factory=set)  # files (as shown) with errors
+    found: list[ReportFile] = field(default_factory=list)  # every report file of the reports folder
 
     @property
     def errors(self) -> int:
@@ -209,7 +210,7 @@ def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | 
         findings.extend(_missing_reports(plan, reports, everything))
     result = ordered(findings)
     invalid = {f.file for f in result if f.severity == "error"}
-    return Outcome(result, len({rf.file for rf in targets}), invalid)
+    return Outcome(result, len({rf.file for rf in targets}), invalid, everything)
 
 
 def _missing_reports(plan: Plan, reports: str, files: list[ReportFile]) -> list[Finding]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -94,4 +96,20 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for name in files:
             p = Path(dirpath) / name
             out[str(p.relative_to(folder))] = p.read_bytes()
+    return out
+
+
+@cache
+def csv_records(path: Path) -> dict[int, dict[str, str]]:
+    """A report file read independently of aseanwp: each record by the physical line it starts on, as
+    lower-cased header -> trimmed cell (for checking that a cited file:line holds the figure)."""
+    text = path.read_bytes().decode("utf-8-sig")
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(iter(lines), delimiter=max((",", ";", "\t"), key=lines[0].count))
+    header = [h.strip().lower() for h in next(reader)]
+    out: dict[int, dict[str, str]] = {}
+    start = reader.line_num + 1
+    for cells in reader:
+        out[start] = dict(zip(header, (c.strip() for c in cells), strict=False))
+        start = reader.line_num + 1
     return out

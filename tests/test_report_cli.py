@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import csv_records
 
 from aseanwp.cli import cli
 from aseanwp.render.report_views import safe_cell
@@ -133,25 +134,6 @@ def test_myanmar_opium_poppy_2015():
     assert (row["status"], row["score"]) == ("deterioration", -5)
 
 
-def _delimiter(header: str) -> str:
-    return max((",", ";", "\t"), key=header.count)
-
-
-@cache
-def records(path: str) -> dict[int, dict[str, str]]:
-    """The records of a report file by the physical line they start on, as header -> cell."""
-    text = (ROOT / path).read_bytes().decode("utf-8-sig")
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(iter(lines), delimiter=_delimiter(lines[0]))
-    header = [h.strip().lower() for h in next(reader)]
-    out: dict[int, dict[str, str]] = {}
-    start = reader.line_num + 1
-    for cells in reader:
-        out[start] = dict(zip(header, (c.strip() for c in cells), strict=False))
-        start = reader.line_num + 1
-    return out
-
-
 def _number(cell: str) -> float | None:
     cell = cell.strip()
     if cell in ("", "NA", ".."):
@@ -162,7 +144,7 @@ def _number(cell: str) -> float | None:
 def _cited(row: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, str]]]:
     for ref in row["sources"]:
         path, _, line = ref.rpartition(":")
-        yield path, int(line), records(path)[int(line)]
+        yield path, int(line), csv_records(ROOT / path)[int(line)]
 
 
 def test_every_member_figure_is_traceable_to_the_csv_lines_its_sources_name():

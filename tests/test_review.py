@@ -23,12 +23,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import csv_records
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -287,22 +287,6 @@ def charted(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- reading report files ----------------------------------------------------------------------------------
 
 
-@cache
-def records(path: Path) -> dict[int, dict[str, str]]:
-    """The records of a report file by the physical line they start on, as header -> trimmed cell."""
-    text = path.read_bytes().decode("utf-8-sig")
-    lines = text.splitlines(keepends=True)
-    delimiter = max((",", ";", "\t"), key=lines[0].count)
-    reader = csv.reader(iter(lines), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    out: dict[int, dict[str, str]] = {}
-    start = reader.line_num + 1
-    for cells in reader:
-        out[start] = dict(zip(header, (c.strip() for c in cells), strict=False))
-        start = reader.line_num + 1
-    return out
-
-
 def value_of(rec: dict[str, str]) -> float | None:
     cell = rec["value"]
     if cell in ("", "NA", ".."):
@@ -324,7 +308,7 @@ def check_sources(root: Path, doc: dict[str, Any]) -> dict[str, dict[str, str]]:
         for ref in group["refs"]:
             file, line = split_ref(ref)
             assert (root / file).is_file(), ref
-            rec = records(root / file).get(line)
+            rec = csv_records(root / file).get(line)
             assert rec is not None, f"{ref}: no record starts on that line"
             assert rec.get("source", "") == ("" if none else group["source"]), (ref, rec)
             found[ref] = rec

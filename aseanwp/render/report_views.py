@@ -143,7 +143,7 @@ def as_markdown(report: Report, detail: bool = False) -> str:
         "",
     ]
     for goal in plan.goals:
-        benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and report.rows_of() and _has(report, b.id)]
+        benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and _has(report, b.id)]
         if not benchmarks:
             continue
         out += [f"## Goal {goal.id}: {esc(goal.title)}", ""]
