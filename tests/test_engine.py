@@ -673,3 +673,11 @@ def test_scaling_every_value_and_target_changes_nothing(vals, target, region_tar
         assert b.score == (None if a.score is None else pytest.approx(a.score, abs=1e-9))
         assert b.change_pct == (None if a.change_pct is None else pytest.approx(a.change_pct))
         assert b.progress_value == (None if a.progress_value is None else pytest.approx(a.progress_value))
+
+
+def test_row_dict_follows_the_declared_field_order():
+    """Row.as_dict is written out field by field for speed; JSON_FIELDS (the CSV columns) must stay in step."""
+    from aseanwp.engine import JSON_FIELDS, Row
+
+    row = Row("I.a", "area_ha", "AAA", {}, "ha", "decrease")
+    assert list(row.as_dict()) == [*JSON_FIELDS, "history"]
