@@ -397,6 +397,7 @@ class _IndicatorFile:
             columns.get("notes"),
         )
         self.dim_all = tuple(columns[d] for d in plan.dimensions if d in columns)
+        self.no_dims = frozenset(i for i, spec in self.specs.items() if not spec.dim_cols)
         self.per_row = emit is not None and emit.per_row
         self.seen: set[int] = set()
         self.suspects: list[tuple[int, tuple[str, ...]]] = []
@@ -498,6 +499,7 @@ class _IndicatorFile:
         flag_sets: dict[str, frozenset[str]] = {}
         batch: list[Emitted] = []
         add = batch.append
+        no_dims = self.no_dims
         for row, line in zip(rows, lines, strict=True):
             ind = row[c_ind]
             text = row[c_val]
@@ -513,7 +515,7 @@ class _IndicatorFile:
                 flags = flag_sets.get(cell) or flag_sets.setdefault(
                     cell, frozenset(p.strip() for p in cell.split(";") if p.strip())
                 )
-            dims = tuple(row[c] if c >= 0 else "" for c in specs[ind].dim_cols)
+            dims = () if ind in no_dims else tuple(row[c] if c >= 0 else "" for c in specs[ind].dim_cols)
             notes = row[c_notes] if c_notes is not None else ""
             add((line, ind, dims, value, None, None, flags, row[c_src].strip(), notes))
         emit.values(rf, batch)

@@ -71,13 +71,13 @@ class Dataset:
     def values(self, rf: ReportFile, rows: list[Emitted]) -> None:
         self.files[rf.file] = rf
         country, year, prefix = rf.country, rf.year, rf.file + ":"
-        self.by_file[rf.file].extend(
-            (
-                (country, indicator, dims),
-                Point(year, _exact(value), _exact(lower), _exact(upper), flags, source, notes, prefix + str(line)),
-            )
-            for line, indicator, dims, value, lower, upper, flags, source, notes in rows
-        )
+        add = self.by_file[rf.file].append
+        for line, indicator, dims, value, lower, upper, flags, source, notes in rows:
+            if value is not None and value.is_integer():  # _exact, inline: this runs once per figure
+                value = int(value)
+            if lower is not None or upper is not None:
+                lower, upper = _exact(lower), _exact(upper)
+            add(((country, indicator, dims), Point(year, value, lower, upper, flags, source, notes, f"{prefix}{line}")))
 
     def action(self, rf: ReportFile, line: int, action: str, status: str, source: str, notes: str) -> None:
         self.files[rf.file] = rf

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from aseanwp.dataset import Dataset, Point, SeriesKey, ref_order
@@ -218,9 +219,12 @@ def _changes(row: Row, unit: str) -> None:
 
 
 def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Point], year: int) -> Row | None:
-    """The row of one member series at ``year``; None when it has no record at or before that year."""
+    """The row of one member series at ``year``; None when it has no record at or before that year.
+
+    ``points`` are in year order, one per year (one file per member and year).
+    """
     country, _, dims = key
-    upto = [p for p in points if p.year <= year]
+    upto = points if points and points[-1].year <= year else [p for p in points if p.year <= year]
     if not upto:
         return None
     row = Row(ind.benchmark, ind.id, country, _dims(ind, dims), ind.unit, ind.direction)
@@ -236,9 +240,11 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
     row.history = [(p.year, p.value) for p in valued if p.value is not None]
     row.history_sources = [p.ref for p in valued]
     flags: list[str] = []
-    used: list[Point] = []
+    used: list[Point] = []  # in year order: base, previous, current, a later range
     if valued:
-        base = next((p for p in valued if p.year == plan.baseline_year), valued[0])
+        # the baseline year's figure, else the earliest: no report is older than the baseline year, so both are
+        # the first valued point
+        base = valued[0]
         current = valued[-1]
         if base.year != plan.baseline_year:
             flags.append("baseline_substituted")
@@ -249,24 +255,29 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
         row.lower, row.upper = current.lower, current.upper
         if current.lower is not None or current.upper is not None:
             row.range_year = current.year
-        used = [base, current]
         # estimate/provisional describe the figures compared (base and current), not the previous year's
-        flags.extend(f for p in used for f in ("estimate", "provisional") if f in p.flags)
-        if any("break" in p.flags for p in upto if base.year < p.year <= current.year):
+        if base.flags or current.flags:
+            flags.extend(f for p in (base, current) for f in ("estimate", "provisional") if f in p.flags)
+        if any("break" in p.flags for p in upto if p.flags and base.year < p.year <= current.year):
             flags.append("break")
-        earlier = [p for p in valued if p.year < current.year]
-        if earlier:
-            row.prev_year, row.prev_value = earlier[-1].year, earlier[-1].value
-            used.append(earlier[-1])
+        used.append(base)
+        if len(valued) > 2:
+            row.prev_year, row.prev_value = valued[-2].year, valued[-2].value
+            used.append(valued[-2])
+        elif len(valued) == 2:  # the previous year is the base
+            row.prev_year, row.prev_value = base.year, base.value
+        if current is not base:
+            used.append(current)
     if latest.value is None and latest.lower is not None and (not valued or latest.year > valued[-1].year):
         # only a range was published for the latest year: shown, not computed with
         # (from a year later than ``year``: ``range_year`` says which, not to be read as ``value``'s range)
         row.lower, row.upper, row.range_year = latest.lower, latest.upper, latest.year
         used.append(latest)
-        flags.extend(f for f in ("estimate", "provisional") if f in latest.flags)
-    row.flags = _ordered_flags(flags)
-    # one file per year: ordering the points by year orders their file:line references
-    row.sources = list(dict.fromkeys(p.ref for p in sorted(used, key=_year)))
+        if latest.flags:
+            flags.extend(f for f in ("estimate", "provisional") if f in latest.flags)
+    row.flags = _ordered_flags(flags) if flags else []
+    # one file per year: the points in year order give their file:line references in order
+    row.sources = [p.ref for p in used]
     row.illustrative = any(p.illustrative for p in used)
     _changes(row, ind.unit)
     _apply(row, _rate(plan, ind, row, target, ind.unit == "yes_no"))
@@ -278,10 +289,6 @@ FLAG_ORDER = ("baseline_substituted", "stale", "break", "estimate", "provisional
 
 def _ordered_flags(flags: Sequence[str]) -> list[str]:
     return [f for f in FLAG_ORDER if f in flags]
-
-
-def _year(p: Point) -> int:
-    return p.year
 
 
 def region_row(
@@ -321,7 +328,9 @@ def region_row(
         code: {p.year: p for p in points if p.value is not None} for code, points in members.items()
     }
     for code in sorted(members):
-        points = [p for p in members[code] if p.year <= year]
+        points = members[code]
+        if points and points[-1].year > year:
+            points = [p for p in points if p.year <= year]
         if not points:
             continue
         latest = points[-1]
@@ -333,7 +342,7 @@ def region_row(
             reason = "no_baseline"
         elif current is None:
             reason = "no_value"
-        elif any("break" in p.flags for p in points if base_year < p.year <= year):
+        elif any("break" in p.flags for p in filter(_flagged, points) if base_year < p.year <= year):
             reason = "break"
         else:
             covered[code] = (base, current)
@@ -352,11 +361,11 @@ def region_row(
         flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
         # the previous year: the latest earlier year in which every covered member has a value
         for prev in range(year - 1, base_year - 1, -1):
-            at = [valued[c].get(prev) for c in covered]
-            if all(p is not None for p in at):
+            at = _all_at(valued, covered, prev)
+            if at is not None:
                 row.prev_year = prev
-                row.prev_value = _sum(p.value for p in at if p is not None)
-                used.extend(p for p in at if p is not None)
+                row.prev_value = _sum(map(_value, at))
+                used.extend(at)
                 break
         row.history, row.history_sources = _region_history(valued, list(covered), base_year, year)
         row.flags = _ordered_flags(flags)
@@ -377,9 +386,9 @@ def _region_history(
     out = []
     years = []
     for y in range(first, last + 1):
-        at = [valued[c].get(y) for c in covered]
-        if all(p is not None for p in at):
-            out.append((y, _sum(p.value for p in at if p is not None)))
+        at = _all_at(valued, covered, y)
+        if at is not None:
+            out.append((y, _sum(map(_value, at))))
             years.append(y)
     # member by member, year by year: the order of <reports>/<CODE>/<YEAR>.csv references
     return out, [valued[c][y].ref for c in covered for y in years]
@@ -388,9 +397,21 @@ def _region_history(
 def _sum(values: Iterable[float | None]) -> float:
     """An exact-as-possible sum (integers stay integers; floats summed without drift, to 10 decimals)."""
     items = [v for v in values if v is not None]
-    if all(isinstance(v, int) for v in items):
-        return sum(items)
+    total = sum(items)
+    if isinstance(total, int):  # a sum of integers only
+        return total
     return round(math.fsum(items), 10)
+
+
+_value = attrgetter("value")
+_flagged = attrgetter("flags")  # as a filter: the points with any flag
+
+
+def _all_at(valued: dict[str, dict[int, Point]], covered: Iterable[str], year: int) -> list[Point] | None:
+    """Every covered member's figure of ``year``, or None when one of them has none."""
+    at = [valued[c].get(year) for c in covered]
+    present = list(filter(None, at))  # points are always true: this drops the Nones at C speed
+    return present if len(present) == len(at) else None
 
 
 def compute(plan: Plan, data: Dataset, year: int) -> Report:
@@ -399,21 +420,20 @@ def compute(plan: Plan, data: Dataset, year: int) -> Report:
     rows: list[Row] = []
     by_combo: dict[tuple[str, tuple[str, ...]], dict[str, Sequence[Point]]] = {}
     member_rows: dict[tuple[str, tuple[str, ...]], dict[str, Row]] = {}
+    indicators, members = plan.indicators_by_id, plan.members_by_code
     for key, points in series.items():
         country, ind_id, dims = key
-        ind = plan.indicator(ind_id)
-        if ind is None or plan.member(country) is None:
+        ind = indicators.get(ind_id)
+        if ind is None or country not in members:
             continue
         by_combo.setdefault((ind_id, dims), {})[country] = points
         row = member_row(plan, ind, key, points, year)
         if row is not None:
             rows.append(row)
             member_rows.setdefault((ind_id, dims), {})[country] = row
-    for (ind_id, dims), members in by_combo.items():
-        ind = plan.indicator(ind_id)
-        assert ind is not None
+    for (ind_id, dims), combo in by_combo.items():
         if (ind_id, dims) in member_rows:
-            rows.append(region_row(plan, ind, dims, members, member_rows[(ind_id, dims)], year))
+            rows.append(region_row(plan, indicators[ind_id], dims, combo, member_rows[(ind_id, dims)], year))
     order = {i.id: n for n, i in enumerate(plan.indicators)}
     members_order = {c: n for n, c in enumerate([*plan.member_codes, plan.region.code])}
     rows.sort(key=lambda r: (order[r.indicator], tuple(r.dimensions.items()), members_order[r.country]))

@@ -7,9 +7,10 @@ import os
 import stat
 from collections.abc import Iterable
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal, get_args
+from functools import cached_property
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aseanwp.findings import Finding, display_path, finding, ordered
 from aseanwp.yamlload import Located, YamlProblem, load
@@ -183,24 +184,29 @@ class Plan(_Model):
     dimensions: dict[Name, list[Ident]] = Field(default_factory=dict)
     progress: Progress = Progress()
 
-    _indicator: dict[str, Indicator] = PrivateAttr(default_factory=dict)
-    _member: dict[str, Member] = PrivateAttr(default_factory=dict)
-    _action: dict[str, Action] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._indicator.update((i.id, i) for i in self.indicators)
-        self._member.update((m.code, m) for m in self.members)
-        self._action.update((a.id, a) for o in self.objectives for a in o.actions)
-
     # lookups -------------------------------------------------------------------------------------------
+    # Cached properties, not pydantic private attributes: those are read through BaseModel.__getattr__, which
+    # cost about 3 us a lookup, and the engine looks up an indicator and a member for every series.
+    @cached_property
+    def indicators_by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def members_by_code(self) -> dict[str, Member]:
+        return {m.code: m for m in self.members}
+
+    @cached_property
+    def actions_by_id(self) -> dict[str, Action]:
+        return {a.id: a for o in self.objectives for a in o.actions}
+
     def indicator(self, ident: str) -> Indicator | None:
-        return self._indicator.get(ident)
+        return self.indicators_by_id.get(ident)
 
     def member(self, code: str) -> Member | None:
-        return self._member.get(code)
+        return self.members_by_code.get(code)
 
     def action(self, ident: str) -> Action | None:
-        return self._action.get(ident)
+        return self.actions_by_id.get(ident)
 
     @property
     def member_codes(self) -> list[str]:
@@ -208,7 +214,7 @@ class Plan(_Model):
 
     @property
     def action_ids(self) -> list[str]:
-        return list(self._action)
+        return list(self.actions_by_id)
 
     @property
     def years(self) -> range:

@@ -33,6 +33,8 @@ def json_safe(text: str) -> str:
     ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but writes these raw; as escapes the data is
     unchanged for any JSON reader, and a terminal showing the output cannot be driven by them.
     """
+    if text.isascii() and "\x7f" not in text:  # the usual case, tested at memory speed: nothing to escape
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -75,7 +75,7 @@ class CrossFile:
 
     def values(self, rf: ReportFile, rows: list[Emitted]) -> None:
         if self.keep or self.last:  # the jump check needs an earlier or a later file of the member
-            last, factor = self.last, self.factor
+            last, factor, keep, year = self.last, self.factor, self.keep, rf.year
             for line, indicator, dims, value, _, _, flags, _, _ in rows:
                 key = (indicator, dims)
                 if flags and "break" in flags:
@@ -86,8 +86,8 @@ class CrossFile:
                         ratio = value / prev[1] if value > prev[1] else prev[1] / value
                         if ratio > factor:
                             self._jump(rf, line, indicator, prev, value, ratio)
-                if self.keep and value is not None:
-                    last[key] = (rf.year, value)
+                if keep and value is not None:
+                    last[key] = (year, value)
         if self.then is not None:
             self.then.values(rf, rows)
 

@@ -40,7 +40,8 @@ def _row_doc(row: Row) -> dict[str, Any]:
     d = row.as_dict()
     for k in NUMBER_FIELDS:
         d[k] = _num(d[k])
-    d["history"] = [{"year": h["year"], "value": _num(h["value"])} for h in d["history"]]
+    if row.region:  # a member's figures are exact already (Dataset); a region's sums may be whole floats
+        d["history"] = [{"year": h["year"], "value": _num(h["value"])} for h in d["history"]]
     return d
 
 
