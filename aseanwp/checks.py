@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import not_
+from operator import add, not_
 from typing import Protocol
 
 from aseanwp.findings import Finding, finding
@@ -218,16 +218,15 @@ def _compile(plan: Plan, columns: dict[str, int]) -> dict[str, _IndicatorSpec]:
 
 # The fast path's value tests over a whole column joined by newlines: plain non-negative numbers of at most 15
 # digits (longer ones take the careful path), or the not-available markers. Anything else goes row by row.
-_NUMBER_LINES = re.compile(
-    r"(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|)(?:\n(?:[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|))*"
-)
-_WHOLE_LINES = re.compile(r"(?:[0-9]{1,15}|NA|\.\.|)(?:\n(?:[0-9]{1,15}|NA|\.\.|))*")
-_YES_NO_LINES = re.compile(r"(?:yes|no|NA|\.\.|)(?:\n(?:yes|no|NA|\.\.|))*")
-_KIND_LINES = (
-    _NUMBER_LINES,
-    _WHOLE_LINES,
-    _YES_NO_LINES,
-)  # by _FastTables.kind: 0 number, 1 counted, 2 yes/no
+_NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|"
+_WHOLE = r"[0-9]{1,15}|NA|\.\.|"
+_YES_NO = r"yes|no|NA|\.\.|"
+_NUMBER_LINES = re.compile(rf"(?:{_NUMBER})(?:\n(?:{_NUMBER}))*")
+_WHOLE_LINES = re.compile(rf"(?:{_WHOLE})(?:\n(?:{_WHOLE}))*")
+# a column of mixed kinds: each value prefixed by its indicator's kind (n number, c counted, y yes/no; see
+# _FastTables.tag)
+_TAGGED = rf"n(?:{_NUMBER})|c(?:{_WHOLE})|y(?:{_YES_NO})"
+_TAGGED_LINES = re.compile(rf"(?:{_TAGGED})(?:\n(?:{_TAGGED}))*")
 
 
 @dataclass(frozen=True)
@@ -237,9 +236,11 @@ class _FastTables:
     percent: frozenset[str]
     counted_ids: frozenset[str]
     unit: dict[str, str]
-    kind: dict[str, int]
     dims: tuple[tuple[int, frozenset[str], dict[str, bool]], ...]  # (column, allowed cells, indicator takes it)
     unit_pairs: frozenset[tuple[str, str]]
+    tag: dict[str, str]  # by indicator: the prefix of its values in _TAGGED_LINES
+    no_dims: frozenset[str]  # indicators without a breakdown
+    dim_all: tuple[int, ...]  # the file's dimension columns
 
 
 def _fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, _IndicatorSpec]) -> _FastTables:
@@ -254,9 +255,11 @@ def _fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, _Indicato
         percent=frozenset(i.id for i in plan.indicators if i.unit == "percent"),
         counted_ids=frozenset(i.id for i in plan.indicators if i.unit in COUNTED_UNITS),
         unit={i.id: i.unit for i in plan.indicators},
-        kind={i.id: 2 if i.unit == "yes_no" else 1 if i.unit in COUNTED_UNITS else 0 for i in plan.indicators},
         dims=dims,
         unit_pairs=frozenset(p for i in plan.indicators for p in ((i.id, ""), (i.id, i.unit))),
+        tag={i.id: "y" if i.unit == "yes_no" else "c" if i.unit in COUNTED_UNITS else "n" for i in plan.indicators},
+        no_dims=frozenset(i for i, spec in specs.items() if not spec.dim_cols),
+        dim_all=tuple(columns[d] for d in plan.dimensions if d in columns),
     )
 
 
@@ -396,8 +399,7 @@ class _IndicatorFile:
             columns.get("flag"),
             columns.get("notes"),
         )
-        self.dim_all = tuple(columns[d] for d in plan.dimensions if d in columns)
-        self.no_dims = frozenset(i for i, spec in self.specs.items() if not spec.dim_cols)
+        self.dim_all, self.no_dims = self.fast.dim_all, self.fast.no_dims
         self.per_row = emit is not None and emit.per_row
         self.seen: set[int] = set()
         self.suspects: list[tuple[int, tuple[str, ...]]] = []
@@ -428,15 +430,11 @@ class _IndicatorFile:
         elif inds.isdisjoint(f.counted_ids) and inds.isdisjoint(f.yes_no):
             if not _NUMBER_LINES.fullmatch(joined):
                 return False
-        else:  # a mix of kinds (small files hold every indicator): one joined test per kind
-            kinds = list(map(f.kind.__getitem__, ind))
-            for kind, pattern in enumerate(_KIND_LINES):
-                if kind in kinds and not pattern.fullmatch(
-                    "\n".join(v for v, k in zip(vals, kinds, strict=True) if k == kind)
-                ):
-                    return False
+        else:  # a mix of kinds (small files hold every indicator): each value tagged with its kind, one test
+            if not _TAGGED_LINES.fullmatch("\n".join(map(add, map(f.tag.__getitem__, ind), vals))):
+                return False
         if not inds.isdisjoint(f.percent):
-            rates = [v for i, v in zip(ind, vals, strict=True) if i in f.percent and v[:1].isdigit()]
+            rates = [v for v in compress(vals, map(f.percent.__contains__, ind)) if v[:1].isdigit()]
             if rates and max(map(float, rates)) > 100:
                 return False
         for col, allowed, takes in f.dims:

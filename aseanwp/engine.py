@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -161,10 +162,11 @@ class Report:
     summaries: list[Summary]
 
     def summary(self, benchmark: str, country: str) -> Summary | None:
-        for s in self.summaries:
-            if s.benchmark == benchmark and s.country == country:
-                return s
-        return None
+        return self._summary_index.get((benchmark, country))
+
+    @cached_property
+    def _summary_index(self) -> dict[tuple[str, str], Summary]:
+        return {(s.benchmark, s.country): s for s in reversed(self.summaries)}  # the first of a pair, as a scan
 
 
 def _dims(ind: Indicator, values: tuple[str, ...]) -> dict[str, str]:

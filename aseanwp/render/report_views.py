@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from aseanwp.engine import JSON_FIELDS, Report, Row, headline
@@ -45,21 +46,18 @@ def _row_doc(row: Row) -> dict[str, Any]:
     return d
 
 
-def json_document(head: dict[str, Any], lists: dict[str, list[dict[str, Any]]]) -> str:
+def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]]]) -> str:
     """JSON with the header fields indented and one list item per line: readable, diffable, and written by the
-    C encoder (the indenting encoder is pure Python and took seconds on large reports)."""
+    C encoder (the indenting encoder is pure Python and took seconds on large reports).
+
+    Items are encoded as they come, so a generator of items never holds them all at once.
+    """
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(..., kwargs) makes one per call
-    parts = ["{"]
     items = [f"  {encode(k)}: {encode(v)}" for k, v in head.items()]
     for key, values in lists.items():
-        if values:
-            body = ",\n".join("    " + encode(v) for v in values)
-            items.append(f"  {json.dumps(key)}: [\n{body}\n  ]")
-        else:
-            items.append(f"  {json.dumps(key)}: []")
-    parts.append(",\n".join(items))
-    parts.append("}")
-    return json_safe("\n".join(parts)) + "\n"
+        lines = ["    " + encode(v) for v in values]
+        items.append(f"  {json.dumps(key)}: [\n" + ",\n".join(lines) + "\n  ]" if lines else f"  {json.dumps(key)}: []")
+    return json_safe("{\n" + ",\n".join(items) + "\n}\n")
 
 
 def as_json(report: Report) -> str:
@@ -70,7 +68,7 @@ def as_json(report: Report) -> str:
         "year": report.year,
     }
     summaries = [{**s.as_dict(), "score": _num(s.score)} for s in report.summaries]
-    return json_document(head, {"rows": [_row_doc(r) for r in report.rows], "benchmarks": summaries})
+    return json_document(head, {"rows": map(_row_doc, report.rows), "benchmarks": summaries})
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
@@ -143,6 +141,7 @@ def as_markdown(report: Report, detail: bool = False) -> str:
         legend(report),
         "",
     ]
+    region_shown = _region_shown(report)  # once: asked per row, it made 23,000 rows take seconds
     for goal in plan.goals:
         benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and _has(report, b.id)]
         if not benchmarks:
@@ -157,7 +156,7 @@ def as_markdown(report: Report, detail: bool = False) -> str:
                     f"{plan.region.name}: **{esc(fmt.status_text(plan, s.status))}** (score {fmt.score(s.score)})",
                     "",
                 ]
-            rows = [r for r in report.rows if r.benchmark == b.id and (detail or r.region or not _region_shown(report))]
+            rows = [r for r in report.rows if r.benchmark == b.id and (detail or r.region or not region_shown)]
             body = [
                 [
                     f"`{r.indicator}`" + (f" ({esc(', '.join(r.dimensions.values()))})" if r.dimensions else ""),
@@ -178,7 +177,7 @@ def as_markdown(report: Report, detail: bool = False) -> str:
                     "llrrrrll",
                 )
             )
-            lead = headline(report, b.id) if _region_shown(report) else None
+            lead = headline(report, b.id) if region_shown else None
             figures = chart_data(lead) if lead is not None else None
             if figures is not None:
                 out.append(chart(plan, figures))
@@ -223,7 +222,8 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
     plan = report.plan
     parts: list[Any] = []
     region_code = plan.region.code
-    show_members = detail or not _region_shown(report)
+    with_region = _region_shown(report)
+    show_members = detail or not with_region
     spread: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
     for r in report.rows:
         if not r.region:
@@ -259,7 +259,6 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
             t.add_column(str(report.year), justify="right", no_wrap=True)
             t.add_column("change", justify="right", no_wrap=True)
             t.add_column("trend", no_wrap=True)
-            with_region = _region_shown(report)
             if with_region:
                 t.add_column("cover", justify="right", no_wrap=True)
             t.add_column("status", no_wrap=True)
