@@ -110,8 +110,28 @@ class _IndicatorSpec:
     foreign_cols: tuple[tuple[int, str], ...]  # dimension columns in the file this indicator does not take
 
 
+_CLEAN_HEADERS: dict[tuple[int, str, tuple[str, ...]], tuple[Plan, dict[str, int]]] = {}
+
+
 def _header(plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: CappedSink) -> dict[str, int] | None:
-    """Map column names to positions; report structure problems. None when rows cannot be read safely."""
+    """Map column names to positions; report structure problems. None when rows cannot be read safely.
+
+    A header without problems is remembered: most files of a folder share theirs.
+    """
+    key = (id(plan), rf.kind, tuple(cells))
+    hit = _CLEAN_HEADERS.get(key)
+    if hit is not None and hit[0] is plan:
+        return dict(hit[1])
+    before = sink.counts.total()
+    columns = _read_header(plan, rf, line, cells, sink)
+    if columns is not None and sink.counts.total() == before and len(key[2]) <= 64:
+        if len(_CLEAN_HEADERS) > 64:
+            _CLEAN_HEADERS.clear()
+        _CLEAN_HEADERS[key] = (plan, dict(columns))
+    return columns
+
+
+def _read_header(plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: CappedSink) -> dict[str, int] | None:
     if rf.kind == "indicators":
         known: tuple[str, ...] = INDICATOR_COLUMNS + tuple(plan.dimensions)
         required: tuple[str, ...] = INDICATOR_REQUIRED

@@ -50,8 +50,9 @@ class CrossFile:
         self.country = ""
         self.keep = False
         self.last: dict[tuple[str, tuple[str, ...]], tuple[int, float | None]] = {}
-        self.baseline: set[tuple[str, str]] = set()
-        self.first_value: dict[tuple[str, str], tuple[str, int]] = {}
+        self.baseline: dict[str, set[str]] = defaultdict(set)  # by member: indicators with a baseline value
+        # by member: each indicator's first value after the baseline year, as (file, line)
+        self.first_value: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
 
     def start_file(self, rf: ReportFile, later_files: bool) -> None:
         if rf.country != self.country:
@@ -65,11 +66,12 @@ class CrossFile:
         return self.then is not None or self.keep or bool(self.last)
 
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
-        for indicator, line in first_value.items():
-            if rf.year == self.plan.baseline_year:
-                self.baseline.add((rf.country, indicator))
-            else:
-                self.first_value.setdefault((rf.country, indicator), (rf.file, line))
+        if rf.year == self.plan.baseline_year:
+            self.baseline[rf.country].update(first_value)
+        else:
+            known = self.first_value[rf.country]
+            for indicator in first_value.keys() - known.keys():  # after a member's first file, usually none
+                known[indicator] = (rf.file, first_value[indicator])
         if self.then is not None:
             self.then.indicators(rf, first_value)
 
@@ -110,9 +112,9 @@ class CrossFile:
             self.then.action(rf, line, action, status, source, notes)
 
     def close(self) -> None:
-        for key, (file, line) in sorted(self.first_value.items()):
-            if key not in self.baseline:
-                country, indicator = key
+        found = ((c, i, at) for c, known in self.first_value.items() for i, at in known.items())
+        for country, indicator, (file, line) in sorted(found):
+            if indicator not in self.baseline.get(country, ()):
                 self.findings.append(
                     finding(
                         file,

@@ -769,3 +769,17 @@ def test_rows_before_a_bad_byte_are_still_checked(tmp_path):
     assert ("negative-value", 2) in found  # in the first block
     assert ("bad-number", 3003) in found  # just before the bad byte, in the block that fails to decode
     assert ("encoding", 3004) in found
+
+
+def test_a_header_problem_is_found_in_every_file_that_has_it(ws: Workspace) -> None:
+    """Clean headers are remembered across files (checks._header); a header with a problem never is."""
+    clean = "indicator,value,source\ncannabis_area_ha,5,x\n"
+    misspelt = "indicator,populaton,value,source\ncannabis_area_ha,,5,x\n"
+    for year, content in ((2008, clean), (2009, misspelt), (2010, clean), (2011, misspelt), (2012, clean)):
+        ws.write(f"BRN/{year}.csv", content)
+    _, doc = ws.validate_json("reports/BRN")
+    found = [(f["file"], f["code"]) for f in all_findings(doc) if f["severity"] == "error"]
+    assert found == [
+        ("reports/BRN/2009.csv", "unknown-column"),
+        ("reports/BRN/2011.csv", "unknown-column"),
+    ]
