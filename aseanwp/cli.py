@@ -119,14 +119,15 @@ class Context:
                 raise Failure(f"the plan {self.plan_path} is not valid (see `aseanwp validate`)") from None
         return self._plan
 
-    def validate(self, skip_invalid: bool, collect: Any) -> Outcome:
-        """Validate every report before computing (``report``, ``review``, ``status``)."""
+    def validate(self, skip_invalid: bool, collect: Any, warnings: bool = True) -> Outcome:
+        """Validate every report before computing (``report``, ``review``, ``status``); ``warnings=False`` when
+        only the errors matter."""
         from aseanwp.findings import render_text
         from aseanwp.textsafe import clean
         from aseanwp.validation import InputError, run
 
         try:
-            outcome = run(self.plan(), self.reports, (), collect)
+            outcome = run(self.plan(), self.reports, (), collect, warnings)
         except InputError as exc:
             raise Failure(str(exc)) from None
         if outcome.errors:
@@ -315,12 +316,12 @@ def _check_codes(plan: Plan, countries: Sequence[str], benchmarks: Sequence[str]
                 )
 
 
-def load_data(obj: Context, skip_invalid: bool) -> Any:
+def load_data(obj: Context, skip_invalid: bool, warnings: bool = True) -> Any:
     """Validate every report and gather the valid figures."""
     from aseanwp.dataset import Dataset
 
     data = Dataset()
-    outcome = obj.validate(skip_invalid, data)
+    outcome = obj.validate(skip_invalid, data, warnings)
     return data.without(outcome.invalid), outcome
 
 
@@ -352,7 +353,7 @@ def report(
     countries = tuple(c.upper() for c in countries)
     _check_year(plan, year)
     _check_codes(plan, countries, benchmarks)
-    data, _ = load_data(obj, skip_invalid)
+    data, _ = load_data(obj, skip_invalid, warnings=False)  # report shows no warnings
     year = year or data.latest_year()
     if year is None:
         raise Failure(f"the reports in {obj.reports} hold no figures yet")
@@ -389,7 +390,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
     plan = obj.plan()
     data = Dataset()
     try:
-        outcome = run(plan, obj.reports, (), data)
+        outcome = run(plan, obj.reports, (), data, warnings=False)  # status marks errors only
     except InputError as exc:
         raise Failure(str(exc)) from None
     cells, years = grid(plan, data, outcome.found, outcome.invalid)

@@ -346,18 +346,18 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
         return located.line_of(path)
 
     def unique(items: list[tuple[str, tuple[str | int, ...]]], what: str) -> Iterable[Finding]:
-        seen: dict[str, int | None] = {}
+        seen: dict[str, tuple[str | int, ...]] = {}
         for key, path in items:
-            if key in seen:
+            if key in seen:  # lines are looked up only here: a plan may list 50,000 districts
                 yield finding(
                     file,
                     at(*path),
                     "duplicate-id",
-                    f"{what} '{key}' is defined twice (first on line {seen[key]})",
+                    f"{what} '{key}' is defined twice (first on line {at(*seen[key])})",
                     "ids must be unique: rename or remove one",
                 )
             else:
-                seen[key] = at(*path)
+                seen[key] = path
 
     yield from unique([(m.code, ("members", i, "code")) for i, m in enumerate(plan.members)], "member")
     yield from unique([(g.id, ("goals", i, "id")) for i, g in enumerate(plan.goals)], "goal")

@@ -42,9 +42,10 @@ class CrossFile:
     file of that member is still to come.
     """
 
-    def __init__(self, plan: Plan, then: Emitter | None = None) -> None:
+    def __init__(self, plan: Plan, then: Emitter | None = None, enabled: bool = True) -> None:
         self.plan = plan
         self.then = then
+        self.enabled = enabled  # False: only forward to ``then`` (a caller with no use for the warnings)
         self.factor = plan.progress.jump_factor
         self.findings: list[Finding] = []
         self.country = ""
@@ -58,7 +59,7 @@ class CrossFile:
         if rf.country != self.country:
             self.country = rf.country
             self.last = {}
-        self.keep = later_files
+        self.keep = later_files and self.enabled
 
     @property
     def per_row(self) -> bool:
@@ -66,9 +67,9 @@ class CrossFile:
         return self.then is not None or self.keep or bool(self.last)
 
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
-        if rf.year == self.plan.baseline_year:
+        if self.enabled and rf.year == self.plan.baseline_year:
             self.baseline[rf.country].update(first_value)
-        else:
+        elif self.enabled:
             known = self.first_value[rf.country]
             for indicator in first_value.keys() - known.keys():  # after a member's first file, usually none
                 known[indicator] = (rf.file, first_value[indicator])
@@ -165,9 +166,15 @@ def _targets(paths: Sequence[str]) -> tuple[list[ReportFile], list[Finding]]:
     return files, problems
 
 
-def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | None = None) -> Outcome:
+def run(
+    plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | None = None, warnings: bool = True
+) -> Outcome:
     """Check the given paths (default: the whole reports folder), reading the whole folder for the checks across
-    files. Valid rows of every file read go to ``collect``."""
+    files. Valid rows of every file read go to ``collect``.
+
+    ``warnings=False`` skips the checks across files, which give only warnings: for callers that use the
+    errors alone (``report``, ``status``), this saves a pass over every row.
+    """
     # Naming the reports folder itself is checking all of it (missing-report included).
     if len(paths) == 1 and os.path.isdir(paths[0]) and os.path.isdir(reports) and os.path.samefile(paths[0], reports):
         paths = ()
@@ -194,7 +201,7 @@ def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | 
         if rf.kind == "indicators":
             remaining[rf.country] += 1
 
-    cross = CrossFile(plan, collect)
+    cross = CrossFile(plan, collect, enabled=warnings)
     per_file: list[Finding] = []
     with collector_paused():
         for rf in order:
@@ -208,7 +215,7 @@ def run(plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | 
     cross.close()
     findings.extend(per_file)
     findings.extend(f for f in cross.findings if f.file in shown)
-    if whole:
+    if whole and warnings:
         findings.extend(_missing_reports(plan, reports, everything))
     result = ordered(findings)
     invalid = {f.file for f in result if f.severity == "error"}

@@ -783,3 +783,33 @@ def test_a_header_problem_is_found_in_every_file_that_has_it(ws: Workspace) -> N
         ("reports/BRN/2009.csv", "unknown-column"),
         ("reports/BRN/2011.csv", "unknown-column"),
     ]
+
+
+def test_without_warnings_the_errors_and_figures_are_the_same(tmp_path: Path) -> None:
+    """report and status skip the checks across files (warnings only): nothing else may change."""
+    import shutil
+
+    from aseanwp.dataset import Dataset
+    from aseanwp.plan import load_plan
+    from aseanwp.validation import run
+
+    reports = tmp_path / "reports"
+    shutil.copytree(SHIPPED_REPORTS, reports)
+    (reports / "BRN" / "2010.csv").write_text("indicator,value,source\ncannabis_area_ha,-5,x\n", encoding="utf-8")
+    latest = reports / "BRN" / "2015.csv"  # heroin seized: 0.4 kg in 2014, 4,000 kg in 2015
+    latest.write_text(
+        latest.read_text(encoding="utf-8").replace("heroin_seized_kg,,,,0.4,", "heroin_seized_kg,,,,4000,")
+    )
+    plan = load_plan(str(ROOT / "data" / "workplan.yaml"))
+    full, lean = Dataset(), Dataset()
+    with_warnings = run(plan, str(reports), (), full)
+    without = run(plan, str(reports), (), lean, warnings=False)
+    assert {f.code for f in with_warnings.findings if f.severity == "warning"} >= {"missing-baseline", "jump"}
+    assert [f for f in without.findings if f.severity == "warning"] == []
+    assert [f for f in without.findings if f.severity == "error"] == [
+        f for f in with_warnings.findings if f.severity == "error"
+    ]
+    assert without.invalid == with_warnings.invalid
+    assert any(f.endswith("BRN/2010.csv") for f in without.invalid)
+    assert lean.series() == full.series()
+    assert lean.actions() == full.actions()
