@@ -53,11 +53,19 @@ def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]
     Items are encoded as they come, so a generator of items never holds them all at once.
     """
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(..., kwargs) makes one per call
-    items = [f"  {encode(k)}: {encode(v)}" for k, v in head.items()]
+    # every piece in one list and one join at the end: the text of a large report is tens of MB, and each
+    # concatenation would copy it again
+    parts = ["{\n", ",\n".join(f"  {encode(k)}: {encode(v)}" for k, v in head.items())]
     for key, values in lists.items():
-        lines = ["    " + encode(v) for v in values]
-        items.append(f"  {json.dumps(key)}: [\n" + ",\n".join(lines) + "\n  ]" if lines else f"  {json.dumps(key)}: []")
-    return json_safe("{\n" + ",\n".join(items) + "\n}\n")
+        parts.append(f",\n  {encode(key)}: [")
+        first = True
+        for v in values:
+            parts.append("\n    " if first else ",\n    ")
+            parts.append(encode(v))
+            first = False
+        parts.append("]" if first else "\n  ]")
+    parts.append("\n}\n")
+    return json_safe("".join(parts))
 
 
 def as_json(report: Report) -> str:
