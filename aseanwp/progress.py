@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aseanwp.plan import Thresholds
 
@@ -72,18 +73,17 @@ def _interpolate(x: float, points: Sequence[tuple[float, float]]) -> float:
     return points[-1][1]
 
 
-def score_points(t: Thresholds, with_target: bool) -> list[tuple[float, float]]:
+def score_points(t: Thresholds, with_target: bool) -> tuple[tuple[float, float], ...]:
     """The points of the piecewise-linear score (SPEC 4); at the defaults these are Open SDG's scores."""
-    spread = t.med - t.low
+    return _score_points(t.low, t.med, t.high, with_target)
+
+
+@lru_cache(maxsize=16)  # a score per series: the points depend only on the plan's three thresholds
+def _score_points(low: float, med: float, high: float, with_target: bool) -> tuple[tuple[float, float], ...]:
+    spread = med - low
     if with_target:
-        return [
-            (t.low - spread, -5.0),
-            (t.low, -2.5),
-            (t.med, 0.0),
-            (t.high, 2.5),
-            (t.high + (t.high - t.med), 5.0),
-        ]
-    return [(t.low - 4 * spread, -5.0), (t.low, -2.5), (t.med, 0.0), (t.high, 2.5), (t.high + spread, 5.0)]
+        return ((low - spread, -5.0), (low, -2.5), (med, 0.0), (high, 2.5), (high + (high - med), 5.0))
+    return ((low - 4 * spread, -5.0), (low, -2.5), (med, 0.0), (high, 2.5), (high + spread, 5.0))
 
 
 def score(x: float, t: Thresholds, with_target: bool) -> float:

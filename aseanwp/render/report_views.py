@@ -39,8 +39,10 @@ def _num(x: Any) -> Any:
 
 def _row_doc(row: Row) -> dict[str, Any]:
     d = row.as_dict()
-    for k in NUMBER_FIELDS:
-        d[k] = _num(d[k])
+    for k in NUMBER_FIELDS:  # _num, inline: it runs a dozen times per row
+        x = d[k]
+        if x.__class__ is float and x.is_integer() and abs(x) < 2**53:
+            d[k] = int(x)
     if row.region:  # a member's figures are exact already (Dataset); a region's sums may be whole floats
         d["history"] = [{"year": h["year"], "value": _num(h["value"])} for h in d["history"]]
     return d
