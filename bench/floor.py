@@ -16,39 +16,37 @@ Both include a fresh interpreter's start, as the timed `aseanwp` commands do. Ru
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
-import sys
 import textwrap
-import time
 
-from _common import HERE
+from _common import OUT, compare, python_code
 
-REPORT = os.path.join(HERE, "out", "report_1000", "reports")
-VALIDATE = os.path.join(HERE, "out", "validate_1m", "reports", "XX", "2009.csv")
+REPORT = os.path.join(OUT, "report_1000", "reports")
+VALIDATE = os.path.join(OUT, "validate_1m", "reports", "XX", "2009.csv")
 
 REPORT_FLOOR = textwrap.dedent(
     """
     import csv, gc, glob, json, os, sys
-    gc.disable()  # as aseanwp does while rows stream: millions of short-lived objects, no cycles
-    series = {}
-    for path in sorted(glob.glob(os.path.join(sys.argv[1], "*", "*.csv"))):
-        country = os.path.basename(os.path.dirname(path))
-        year = int(os.path.basename(path)[:4])
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = csv.reader(fh)
-            next(rows)
-            for ind, value, unit, source in rows:
-                v = 1.0 if value == "yes" else 0.0 if value == "no" else float(value)
-                series.setdefault((country, ind), []).append((year, v))
-    enc = json.JSONEncoder(ensure_ascii=False).encode
-    out = []
-    for (country, ind), points in sorted(series.items()):
-        base, last = points[0][1], points[-1][1]
-        out.append(enc({"indicator": ind, "country": country, "base_value": base, "value": last,
-                        "change": last - base, "change_pct": (last - base) / base * 100 if base else None,
-                        "history": [{"year": y, "value": v} for y, v in points]}))
-    sys.stdout.write("[\\n" + ",\\n".join(out) + "\\n]\\n")
+    def main():
+        gc.disable()  # as aseanwp does while rows stream: millions of short-lived objects, no cycles
+        series = {}
+        for path in sorted(glob.glob(os.path.join(sys.argv[1], "*", "*.csv"))):
+            country = os.path.basename(os.path.dirname(path))
+            year = int(os.path.basename(path)[:4])
+            with open(path, newline="", encoding="utf-8") as fh:
+                rows = csv.reader(fh)
+                next(rows)
+                for ind, value, unit, source in rows:
+                    v = 1.0 if value == "yes" else 0.0 if value == "no" else float(value)
+                    series.setdefault((country, ind), []).append((year, v))
+        enc = json.JSONEncoder(ensure_ascii=False).encode
+        out = []
+        for (country, ind), points in sorted(series.items()):
+            base, last = points[0][1], points[-1][1]
+            out.append(enc({"indicator": ind, "country": country, "base_value": base, "value": last,
+                            "change": last - base, "change_pct": (last - base) / base * 100 if base else None,
+                            "history": [{"year": y, "value": v} for y, v in points]}))
+        sys.stdout.write("[\\n" + ",\\n".join(out) + "\\n]\\n")
+    main()
     """
 )
 
@@ -56,69 +54,64 @@ VALIDATE_FLOOR = textwrap.dedent(
     """
     import csv, gc, re, sys
     from itertools import islice
-    gc.disable()
-    number = re.compile(r"(?:[0-9]{1,15}(?:\\.[0-9]{1,15})?)(?:\\n(?:[0-9]{1,15}(?:\\.[0-9]{1,15})?))*")
-    inds = {f"ind_{i:02d}" for i in range(20)}
-    districts = {f"d{n:05d}" for n in range(50_000)}
-    seen = set()
-    with open(sys.argv[1], newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        next(reader)
-        while rows := list(islice(reader, 2048)):
-            cols = list(zip(*rows))
-            assert set(cols[0]) <= inds and set(cols[1]) <= districts
-            assert number.fullmatch("\\n".join(cols[2]))
-            keys = set(map(hash, zip(cols[0], cols[1])))
-            assert len(keys) == len(rows) and seen.isdisjoint(keys)
-            seen |= keys
+    def main():
+        gc.disable()
+        number = re.compile(r"(?:[0-9]{1,15}(?:\\.[0-9]{1,15})?)(?:\\n(?:[0-9]{1,15}(?:\\.[0-9]{1,15})?))*")
+        inds = {f"ind_{i:02d}" for i in range(20)}
+        districts = {f"d{n:05d}" for n in range(50_000)}
+        seen = set()
+        with open(sys.argv[1], newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            while rows := list(islice(reader, 2048)):
+                cols = list(zip(*rows))
+                assert set(cols[0]) <= inds and set(cols[1]) <= districts
+                assert number.fullmatch("\\n".join(cols[2]))
+                keys = set(map(hash, zip(cols[0], cols[1])))
+                assert len(keys) == len(rows) and seen.isdisjoint(keys)
+                seen |= keys
+    main()
     """
 )
 
 CSV_READ_REPORT = textwrap.dedent(
     """
     import csv, glob, os, sys
-    for path in glob.glob(os.path.join(sys.argv[1], "*", "*.csv")):
-        with open(path, newline="", encoding="utf-8") as fh:
-            for _row in csv.reader(fh):
-                pass
+    def main():
+        for path in glob.glob(os.path.join(sys.argv[1], "*", "*.csv")):
+            with open(path, newline="", encoding="utf-8") as fh:
+                for _row in csv.reader(fh):
+                    pass
+    main()
     """
 )
 
 CSV_READ_VALIDATE = textwrap.dedent(
     """
     import csv, sys
-    with open(sys.argv[1], newline="", encoding="utf-8") as fh:
-        r = csv.reader(fh)
-        next(r)
-        total = 0.0
-        for row in r:
-            total += float(row[2])
+    def main():
+        with open(sys.argv[1], newline="", encoding="utf-8") as fh:
+            r = csv.reader(fh)
+            next(r)
+            total = 0.0
+            for row in r:
+                total += float(row[2])
+    main()
     """
 )
-
-
-def timed(code: str, arg: str, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, arg], stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
     if not (os.path.isdir(REPORT) and os.path.exists(VALIDATE)):
         raise SystemExit("run bench/report_1000.py and bench/validate_1m.py first: they generate the data")
-    start = timed("pass", "")
-    read = timed(CSV_READ_REPORT, REPORT)
-    floor = timed(REPORT_FLOOR, REPORT)
-    print(f"python -c pass                      {start:6.2f} s")
-    print(f"report data: csv.reader             {read:6.2f} s")
-    print(f"report floor (read, group, JSON)    {floor:6.2f} s  ({floor / read:.2f}x csv.reader; SPEC target 6x)")
-    read = timed(CSV_READ_VALIDATE, VALIDATE)
-    floor = timed(VALIDATE_FLOOR, VALIDATE)
-    print(f"1M rows: csv.reader + float()       {read:6.2f} s")
-    print(f"validate floor (4 checks of ~25)    {floor:6.2f} s  ({floor / read:.2f}x csv.reader; SPEC target 2x)")
+    t = compare({"read": python_code(CSV_READ_REPORT, REPORT), "floor": python_code(REPORT_FLOOR, REPORT)}, runs=5)
+    print(f"report data: csv.reader             {t['read'].wall:6.2f} s")
+    print(f"report floor (read, group, JSON)    {t['floor'].wall:6.2f} s  ({t['floor'].ratio(t['read'])}; target 6x)")
+    t = compare(
+        {"read": python_code(CSV_READ_VALIDATE, VALIDATE), "floor": python_code(VALIDATE_FLOOR, VALIDATE)}, runs=5
+    )
+    print(f"1M rows: csv.reader + float()       {t['read'].wall:6.2f} s")
+    print(f"validate floor (4 checks of ~25)    {t['floor'].wall:6.2f} s  ({t['floor'].ratio(t['read'])}; target 2x)")
 
 
 if __name__ == "__main__":

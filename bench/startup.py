@@ -8,18 +8,20 @@ from __future__ import annotations
 import os
 import sys
 
-from _common import ROOT, aseanwp, run_time
+from _common import ROOT, aseanwp, compare
 
 
 def main() -> None:
     os.chdir(ROOT)
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-    bare = run_time([sys.executable, "-c", "pass"], runs)
-    helpt = run_time([*aseanwp(), "--help"], runs)
-    validate = run_time([*aseanwp(), "validate"], max(3, runs // 3))
-    print(f"python -c pass           {bare * 1000:7.1f} ms")
-    print(f"aseanwp --help           {helpt * 1000:7.1f} ms  ({helpt / bare:.2f}x python; target <= 3x)")
-    print(f"aseanwp validate (data/) {validate * 1000:7.1f} ms  ({validate / bare:.2f}x python)")
+    t = compare(
+        {"bare": [sys.executable, "-c", "pass"], "help": [*aseanwp(), "--help"], "validate": [*aseanwp(), "validate"]},
+        runs,
+    )
+    bare, helpt, validate = t["bare"], t["help"], t["validate"]
+    print(f"python -c pass           {bare.wall * 1000:7.1f} ms  (medians of {runs} runs, taken in turns)")
+    print(f"aseanwp --help           {helpt.wall * 1000:7.1f} ms  ({helpt.ratio(bare)}; target <= 3x)")
+    print(f"aseanwp validate (data/) {validate.wall * 1000:7.1f} ms  ({validate.ratio(bare)})")
 
 
 if __name__ == "__main__":

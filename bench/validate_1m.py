@@ -10,11 +10,9 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import statistics
 import sys
-import time
 
-from _common import HERE, aseanwp, peak_rss_mb, run_time
+from _common import OUT, aseanwp, compare, peak_rss_mb, python_code, run_time
 
 INDICATORS = 20
 
@@ -61,34 +59,40 @@ def make(folder: str, districts: int) -> str:
     return report
 
 
-def csv_baseline(path: str) -> float:
-    t = time.perf_counter()
-    with open(path, newline="", encoding="utf-8") as fh:
+# the baseline: csv.reader and float() over the same file, in a fresh interpreter as aseanwp runs in one
+# (in a function: a loop at module level works on globals, a third slower)
+CSV_FLOAT = """
+import csv, sys
+def main():
+    with open(sys.argv[1], newline="", encoding="utf-8") as fh:
         r = csv.reader(fh)
         next(r)
         total = 0.0
         for row in r:
             total += float(row[2])
-    return time.perf_counter() - t
+main()
+"""
 
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    folder = os.path.join(HERE, "out", "validate_1m")
+    folder = os.path.join(OUT, "validate_1m")
     report = make(folder, rows // INDICATORS)
     size = os.path.getsize(report) / 2**20
-    base = statistics.median(csv_baseline(report) for _ in range(3))
     cmd = [*aseanwp(), "--plan", os.path.join(folder, "plan.yaml"), "validate", report]
-    ours = run_time(cmd, runs=3)
+    t = compare({"csv": python_code(CSV_FLOAT, report), "ours": cmd}, runs=5)
+    base, ours = t["csv"], t["ours"]
     mem = peak_rss_mb(cmd)
-    print(f"file: {rows:,} rows, {size:.1f} MiB")
-    print(f"csv.reader + float()   {base:6.2f} s")
-    print(f"aseanwp validate       {ours:6.2f} s  ({ours / base:.2f}x csv.reader; target <= 2x, ceiling 4x)")
+    print(f"file: {rows:,} rows, {size:.1f} MiB (medians of 5 runs, taken in turns)")
+    print(f"csv.reader + float()   {base.wall:6.2f} s wall, {base.cpu:6.2f} s CPU")
+    print(f"aseanwp validate       {ours.wall:6.2f} s wall, {ours.cpu:6.2f} s CPU")
+    print(f"   ratio: {ours.ratio(base)} (target <= 2x, ceiling 4x)")
     print(f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)" if mem else "peak memory: /usr/bin/time not found")
     frictionless = shutil.which("frictionless")
     if frictionless:  # optional: pip install frictionless (one run: it takes tens of seconds)
         took = run_time([frictionless, "validate", report], runs=1, ok=(0, 1))
-        print(f"frictionless validate  {took:6.2f} s  ({took / base:.2f}x csv.reader; {took / ours:.1f}x aseanwp)")
+        versus = f"{took / base.wall:.2f}x csv.reader; {took / ours.wall:.1f}x aseanwp"
+        print(f"frictionless validate  {took:6.2f} s  ({versus})")
     else:
         print("frictionless: not installed (pip install frictionless to compare)")
 
