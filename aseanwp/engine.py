@@ -244,9 +244,12 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
     flags: list[str] = []
     used: list[Point] = []  # in year order: base, previous, current, a later range
     if valued:
-        # the baseline year's figure, else the earliest: no report is older than the baseline year, so both are
-        # the first valued point
+        # the baseline year's figure, else the earliest: reports start at the baseline year (an older file is
+        # year-out-of-range), so that is the first valued point; a hand-made series may hold an older one
         base = valued[0]
+        unusual = base.year < plan.baseline_year
+        if unusual:
+            base = next((p for p in valued if p.year == plan.baseline_year), base)
         current = valued[-1]
         if base.year != plan.baseline_year:
             flags.append("baseline_substituted")
@@ -262,14 +265,19 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
             flags.extend(f for p in (base, current) for f in ("estimate", "provisional") if f in p.flags)
         if any("break" in p.flags for p in upto if p.flags and base.year < p.year <= current.year):
             flags.append("break")
-        used.append(base)
-        if len(valued) > 2:
-            row.prev_year, row.prev_value = valued[-2].year, valued[-2].value
-            used.append(valued[-2])
-        elif len(valued) == 2:  # the previous year is the base
-            row.prev_year, row.prev_value = base.year, base.value
-        if current is not base:
+        # the previous figure: the latest valued one of an earlier year (one point per year: the one before)
+        prev = valued[-2] if len(valued) > 1 else None
+        if prev is not None and prev.year >= current.year:  # two points of one year: a hand-made series
+            prev, unusual = next((p for p in reversed(valued) if p.year < current.year), None), True
+        if prev is not None:
+            row.prev_year, row.prev_value = prev.year, prev.value
+        used = [base]
+        if prev is not None and prev is not base:
+            used.append(prev)
+        if current is not base and current is not prev:
             used.append(current)
+        if unusual:
+            used.sort(key=_year)
     if latest.value is None and latest.lower is not None and (not valued or latest.year > valued[-1].year):
         # only a range was published for the latest year: shown, not computed with
         # (from a year later than ``year``: ``range_year`` says which, not to be read as ``value``'s range)
@@ -284,6 +292,10 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
     _changes(row, ind.unit)
     _apply(row, _rate(plan, ind, row, target, ind.unit == "yes_no"))
     return row
+
+
+def _year(p: Point) -> int:
+    return p.year
 
 
 FLAG_ORDER = ("baseline_substituted", "stale", "break", "estimate", "provisional", "not_applicable")

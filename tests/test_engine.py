@@ -681,3 +681,49 @@ def test_row_dict_follows_the_declared_field_order():
 
     row = Row("I.a", "area_ha", "AAA", {}, "ha", "decrease")
     assert list(row.as_dict()) == [*JSON_FIELDS, "history"]
+
+
+def test_member_row_outside_the_validator_s_guarantees():
+    """Series made by hand (not from validated reports) may hold a year before the baseline or two points of a
+    year; the rules still pick the baseline year's figure and the latest earlier year's."""
+    ind = plan.indicator("area_ha")
+    assert ind is not None
+
+    def ref(p: Point, n: int = 2) -> Point:
+        return dataclasses.replace(p, ref=f"AAA/{p.year}.csv:{n}")
+
+    older = [ref(P(2007, 50)), ref(P(2008, 100)), ref(P(2010, 90))]
+    row = member_row(plan, ind, ("AAA", "area_ha", ()), older, 2010)
+    assert row is not None
+    assert (row.base_year, row.base_value, row.flags) == (2008, 100, [])  # not 2007: not substituted
+    assert (row.prev_year, row.prev_value) == (2008, 100)
+    assert row.sources == ["AAA/2008.csv:2", "AAA/2010.csv:2"]
+    twice = [ref(P(2008, 100)), ref(P(2010, 95), 3), ref(P(2010, 90))]
+    row = member_row(plan, ind, ("AAA", "area_ha", ()), twice, 2010)
+    assert row is not None
+    assert (row.year, row.value, row.prev_year, row.prev_value) == (2010, 90, 2008, 100)
+    assert row.sources == ["AAA/2008.csv:2", "AAA/2010.csv:2"]
+
+
+def test_json_history_whole_floats_are_integers_whatever_made_the_dataset():
+    """Dataset turns whole figures into integers; a Dataset built by hand with floats gives the same JSON."""
+    import json
+
+    rep = one({key("AAA", "area_ha"): [P(2008, 100.0), P(2010, 90.0), P(2012, 80.5)]})
+    doc = json.loads(as_json(rep))
+    member = next(r for r in doc["rows"] if r["country"] == "AAA" and r["indicator"] == "area_ha")
+    assert member["history"] == [
+        {"year": 2008, "value": 100},
+        {"year": 2010, "value": 90},
+        {"year": 2012, "value": 80.5},
+    ]
+    assert [type(h["value"]) for h in member["history"]] == [int, int, float]
+
+
+def test_json_document_is_valid_whatever_is_empty():
+    import json
+
+    from aseanwp.render.report_views import json_document
+
+    for head, lists in (({}, {"rows": [{"a": 1}]}), ({"x": 1}, {}), ({}, {}), ({"x": 1}, {"rows": [], "b": [{}]})):
+        assert json.loads(json_document(head, lists)) == {**head, **{k: list(v) for k, v in lists.items()}}

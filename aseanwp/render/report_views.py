@@ -43,8 +43,9 @@ def _row_doc(row: Row) -> dict[str, Any]:
         x = d[k]
         if x.__class__ is float and x.is_integer() and abs(x) < 2**53:
             d[k] = int(x)
-    if row.region:  # a member's figures are exact already (Dataset); a region's sums may be whole floats
-        d["history"] = [{"year": h["year"], "value": _num(h["value"])} for h in d["history"]]
+    if row.region or any(v.__class__ is float for _, v in row.history):
+        # Dataset makes a member's whole figures integers already; a region's sums may be whole floats
+        d["history"] = [{"year": y, "value": _num(v)} for y, v in row.history]
     return d
 
 
@@ -57,16 +58,17 @@ def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(..., kwargs) makes one per call
     # every piece in one list and one join at the end: the text of a large report is tens of MB, and each
     # concatenation would copy it again
-    parts = ["{\n", ",\n".join(f"  {encode(k)}: {encode(v)}" for k, v in head.items())]
+    parts = ["{"]
+    for k, v in head.items():
+        parts += [",\n  " if len(parts) > 1 else "\n  ", encode(k), ": ", encode(v)]
     for key, values in lists.items():
-        parts.append(f",\n  {encode(key)}: [")
+        parts += [",\n  " if len(parts) > 1 else "\n  ", encode(key), ": ["]
         first = True
         for v in values:
-            parts.append("\n    " if first else ",\n    ")
-            parts.append(encode(v))
+            parts += ["\n    " if first else ",\n    ", encode(v)]
             first = False
         parts.append("]" if first else "\n  ]")
-    parts.append("\n}\n")
+    parts.append("\n}\n" if len(parts) > 1 else "}\n")
     return json_safe("".join(parts))
 
 
