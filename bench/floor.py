@@ -19,6 +19,8 @@ import os
 import textwrap
 
 from _common import OUT, compare, python_code
+from report_1000 import READ  # the same baselines as the two scripts
+from validate_1m import CSV_FLOAT
 
 REPORT = os.path.join(OUT, "report_1000", "reports")
 VALIDATE = os.path.join(OUT, "validate_1m", "reports", "XX", "2009.csv")
@@ -74,42 +76,14 @@ VALIDATE_FLOOR = textwrap.dedent(
     """
 )
 
-CSV_READ_REPORT = textwrap.dedent(
-    """
-    import csv, glob, os, sys
-    def main():
-        for path in glob.glob(os.path.join(sys.argv[1], "*", "*.csv")):
-            with open(path, newline="", encoding="utf-8") as fh:
-                for _row in csv.reader(fh):
-                    pass
-    main()
-    """
-)
-
-CSV_READ_VALIDATE = textwrap.dedent(
-    """
-    import csv, sys
-    def main():
-        with open(sys.argv[1], newline="", encoding="utf-8") as fh:
-            r = csv.reader(fh)
-            next(r)
-            total = 0.0
-            for row in r:
-                total += float(row[2])
-    main()
-    """
-)
-
 
 def main() -> None:
     if not (os.path.isdir(REPORT) and os.path.exists(VALIDATE)):
         raise SystemExit("run bench/report_1000.py and bench/validate_1m.py first: they generate the data")
-    t = compare({"read": python_code(CSV_READ_REPORT, REPORT), "floor": python_code(REPORT_FLOOR, REPORT)}, runs=5)
+    t = compare({"read": python_code(READ, REPORT), "floor": python_code(REPORT_FLOOR, REPORT)}, runs=5)
     print(f"report data: csv.reader             {t['read'].wall:6.2f} s")
     print(f"report floor (read, group, JSON)    {t['floor'].wall:6.2f} s  ({t['floor'].ratio(t['read'])}; target 6x)")
-    t = compare(
-        {"read": python_code(CSV_READ_VALIDATE, VALIDATE), "floor": python_code(VALIDATE_FLOOR, VALIDATE)}, runs=5
-    )
+    t = compare({"read": python_code(CSV_FLOAT, VALIDATE), "floor": python_code(VALIDATE_FLOOR, VALIDATE)}, runs=5)
     print(f"1M rows: csv.reader + float()       {t['read'].wall:6.2f} s")
     print(f"validate floor (4 checks of ~25)    {t['floor'].wall:6.2f} s  ({t['floor'].ratio(t['read'])}; target 2x)")
 
