@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -65,6 +66,8 @@ class Group(click.Group):
         except BrokenPipeError:
             _quiet_pipe()
             sys.exit(EXIT_OK)
+        except OSError as exc:  # the machine, not the program: standard output on a full disk, a closed stream
+            _output_failed(exc)
         except Exception as exc:  # a bug: one line, the traceback only with --debug
             if _debug(args, kwargs):
                 traceback.print_exc()
@@ -75,10 +78,21 @@ class Group(click.Group):
             )
             sys.exit(EXIT_BUG)
         try:
-            sys.stdout.flush()
+            if sys.stdout is not None:
+                sys.stdout.flush()
         except BrokenPipeError:
             _quiet_pipe()
+        except OSError as exc:
+            _output_failed(exc)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _output_failed(exc: OSError) -> NoReturn:
+    """An input/output error outside the reports (those are findings): exit 1 with the system's reason."""
+    _quiet_pipe()  # what is still buffered for stdout must not fail again at exit
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"aseanwp: cannot read or write: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_INVALID)
 
 
 def _debug(args: Sequence[Any], kwargs: dict[str, Any]) -> bool:
@@ -88,12 +102,12 @@ def _debug(args: Sequence[Any], kwargs: dict[str, Any]) -> bool:
 
 
 def _quiet_pipe() -> None:
-    # The reader went away (`aseanwp report | head -1`): point stdout at devnull so the interpreter's own flush
-    # at exit does not complain again.
+    # The reader went away (`aseanwp report | head -1`) or the disk is full: point stdout at devnull so the
+    # interpreter's own flush at exit does not complain again.
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -152,10 +166,35 @@ def _same_file(a: str, b: str) -> bool:
 def write(data: str, output: str | None) -> None:
     from aseanwp.output import OutputError, emit
 
+    if output is not None and output != "-":
+        _check_output(output, inputs_too=True)
     try:
         emit(data, output)
     except OutputError as exc:
         raise Failure(str(exc)) from None
+
+
+def _check_output(output: str, inputs_too: bool) -> None:
+    """Refuse an -o that names no file, names a folder, or (``inputs_too``) is the plan or lies in the reports
+    folder: a report written over Myanmar's 2015 figures, or a review over the plan, would lose the inputs."""
+    if not output.strip():
+        usage("-o needs a file name")
+    if output.endswith(("/", os.sep)) or os.path.isdir(output):
+        raise Failure(f"{output} is a folder; give a file name")
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Context) if ctx is not None else None
+    if not inputs_too or obj is None:
+        return
+    target = os.path.realpath(output)
+    if target == os.path.realpath(obj.plan_path):
+        raise Failure(f"{output} is the plan file; write the output somewhere else")
+    reports = os.path.realpath(obj.reports)
+    try:
+        inside = os.path.commonpath([target, reports]) == reports
+    except ValueError:  # different drives (Windows)
+        inside = False
+    if inside:
+        raise Failure(f"{output} is inside the reports folder {obj.reports}; write the output somewhere else")
 
 
 def usage(message: str) -> NoReturn:
@@ -426,9 +465,10 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
     _check_codes(plan, [code], [])
     _check_year(plan, year)
     text = (actions_template if actions else indicator_template)(plan, code, year)
-    if output is None:
+    if output is None or output == "-":
         write(text, None)
         return
+    _check_output(output, inputs_too=False)  # a template is meant to go into the reports folder
     try:
         create_new(output, text, force)
     except OutputError as exc:
@@ -478,4 +518,16 @@ def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: 
 
 
 def main() -> None:
+    _utf8_streams()
     cli(prog_name="aseanwp")
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the locale says (Windows redirects to cp1252 files; LANG=C): reports, JSON and
+    Markdown are UTF-8, and names like Việt Nam or a source in Thai must not end the run with an encoding error.
+    Text that cannot be UTF-8 (a file name's undecodable bytes) is written escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):  # a stream that cannot change: keep it
+                reconfigure(encoding="utf-8", errors="backslashreplace")

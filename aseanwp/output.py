@@ -63,6 +63,8 @@ def emit(data: str, path: str | None = None) -> None:
     if path is not None and path != "-":
         write_atomic(path, data)
     else:
+        if sys.stdout is None:  # started with stdout closed (`aseanwp report >&-`)
+            raise OutputError("standard output is closed; use -o FILE")
         sys.stdout.write(data)
         sys.stdout.flush()
 

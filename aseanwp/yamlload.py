@@ -19,7 +19,8 @@ try:  # libyaml's composer is several times faster; same nodes, same marks
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-MAX_NODES = 200_000  # a plan has a few thousand; alias bombs blow far past this
+MAX_NODES = 1_000_000  # values in all: the shipped plan has about 1,500, one of 50,000 districts about 50,000
+MAX_ALIASED = 100_000  # values reached again through aliases: a plan needs none, and alias bombs blow past this
 MAX_DEPTH = 64
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -68,6 +69,8 @@ class _Walker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.nodes = 0
+        self.visited: set[int] = set()  # node ids: an alias makes the composer hand the same node again
+        self.aliased = 0
         self.lines: dict[Path, int] = {}
         self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
 
@@ -76,13 +79,30 @@ class _Walker:
 
     def walk(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
-            what = "nesting" if depth > MAX_DEPTH else "alias expansion"
+        if id(node) in self.visited:
+            self.aliased += 1
+        else:
+            self.visited.add(id(node))
+        if self.aliased > MAX_ALIASED:
             raise self.fail(
                 node,
                 "too-complex",
-                f"the document is too complex ({what} beyond {MAX_DEPTH if depth > MAX_DEPTH else MAX_NODES:,})",
+                f"the document is too complex (alias expansion beyond {MAX_ALIASED:,} values)",
                 "a plan needs no anchors or aliases; write the values out",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(
+                node,
+                "too-complex",
+                f"the document is too complex (nesting beyond {MAX_DEPTH})",
+                "a plan needs little nesting",
+            )
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                node,
+                "too-large",
+                f"the document holds over {MAX_NODES:,} values; a plan has a few thousand",
+                "check that the file is the plan; split very long lists of dimension values or members",
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
         if node.tag not in _STANDARD_TAGS:

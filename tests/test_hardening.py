@@ -663,6 +663,84 @@ def test_output_onto_a_pipe_or_device_writes_through_it(shipped: Path) -> None:
     assert sorted(os.listdir(shipped)) == ["pipe", "reports", "workplan.yaml"]
 
 
+@pytest.mark.parametrize(
+    "args, target",
+    [
+        (["report"], "reports/MMR/2015.csv"),
+        (["report", "--format", "json"], "./reports/../reports/THA/2012.csv"),
+        (["review", "final"], "workplan.yaml"),
+        (["status"], "reports/notes.md"),
+        (["plan", "--format", "markdown"], "reports/MMR"),
+    ],
+)
+def test_output_never_replaces_an_input(shipped: Path, args: list[str], target: str) -> None:
+    """Found trying the tool: `report -o reports/MMR/2015.csv` replaced Myanmar's report with the table."""
+    before = tree(shipped)
+    result = cli(*args, "-o", target)
+    assert result.exit_code == 1, result.output
+    assert "somewhere else" in result.output or "is a folder" in result.output
+    assert tree(shipped) == before
+
+
+def test_output_names_that_are_not_files(shipped: Path) -> None:
+    before = sorted(os.listdir(shipped))
+    result = cli("report", "-o", "newdir/")
+    assert result.exit_code == 1 and "is a folder" in result.output
+    result = cli("report", "-o", "")
+    assert result.exit_code == 2 and "needs a file name" in result.output
+    result = cli("template", "MMR", "2015", "-o", "")
+    assert result.exit_code == 2
+    assert sorted(os.listdir(shipped)) == before
+    result = cli("template", "MMR", "2015", "-o", "-")  # standard output, as for every other command
+    assert result.exit_code == 0 and result.stdout.startswith("indicator,")
+    assert sorted(os.listdir(shipped)) == before
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["report"], ["validate"], ["--help"], ["template", "MMR", "2015"]])
+def test_standard_output_on_a_full_disk_exits_1(shipped: Path, args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "aseanwp", "--plan", "workplan.yaml", *args],
+            cwd=shipped,
+            env=env(),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    assert proc.returncode == 1, proc.stderr
+    assert b"No space left on device" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_standard_output_closed_exits_1(shipped: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "aseanwp", "--plan", "workplan.yaml", "report"],
+        cwd=shipped,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - a test: close stdout in the child before exec
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert b"standard output is closed" in proc.stderr
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii", "latin-1"])
+def test_output_is_utf_8_whatever_the_locale(shipped: Path, encoding: str) -> None:
+    """Windows redirects to cp1252 files, LANG=C gives ASCII: the status symbols (○, ▲) ended the run (exit 3)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "aseanwp", "--plan", "workplan.yaml", "report", "--format", "markdown"],
+        cwd=shipped,
+        env={**env(), "PYTHONIOENCODING": encoding, "LC_ALL": "C", "LANG": "C"},
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.decode("utf-8")
+    assert any(ord(c) > 0xFF for c in text)  # beyond cp1252 and latin-1, written as UTF-8
+
+
 # --- inputs are never changed -----------------------------------------------------------------------------
 
 

@@ -502,3 +502,26 @@ def test_json_schema_rejects_a_bad_unit(plan_validator: jsonschema.Draft202012Va
     data = shipped_data()
     data["indicators"][0]["unit"] = "hectares"
     assert not plan_validator.is_valid(data)
+
+
+def test_a_long_plan_without_aliases_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found trying the tool: 250,000 values without a single alias were refused as 'alias expansion'. Only
+    values reached again through an alias count towards that bound (lowered here to keep the test fast)."""
+    from aseanwp import yamlload
+
+    monkeypatch.setattr(yamlload, "MAX_ALIASED", 10)
+    districts = ", ".join(f"d{n:05d}" for n in range(2_000))
+    path = tmp_path / "plan.yaml"
+    path.write_text(MINIMAL + f"dimensions:\n  district: [{districts}]\n", encoding="utf-8")
+    assert len(load_plan(path).dimensions["district"]) == 2_000
+    found = problems(tmp_path, MINIMAL + "dimensions:\n  a: &x [v1, v2, v3, v4, v5, v6]\n  b: *x\n  c: *x\n")
+    assert [code for _, code, _, _ in found] == ["too-complex"] and "alias expansion" in found[0][2]
+
+
+def test_too_many_values_are_too_large_not_an_alias_bomb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aseanwp import yamlload
+
+    monkeypatch.setattr(yamlload, "MAX_NODES", 1_000)
+    found = problems(tmp_path, MINIMAL + f"dimensions:\n  d: [{', '.join(f'v{n}' for n in range(1_000))}]\n")
+    assert [code for _, code, _, _ in found] == ["too-large"]
+    assert "1,000 values" in found[0][2]
