@@ -16,23 +16,11 @@ from operator import add, not_
 from typing import Protocol
 
 from aseanwp.findings import Finding, finding
-from aseanwp.plan import COUNTED_UNITS, Indicator, Plan, suggest
+from aseanwp.plan import COUNTED_UNITS, INDICATOR_COLUMNS, Indicator, Plan, suggest
 from aseanwp.reports import CsvFile, ReportFile, records
 from aseanwp.textsafe import quote
 from aseanwp.values import NOT_AVAILABLE, NUMBER, Parsed, check_range, parse
 
-INDICATOR_COLUMNS = (
-    "indicator",
-    "value",
-    "lower",
-    "upper",
-    "unit",
-    "source",
-    "flag",
-    "notes",
-    "country",
-    "year",
-)
 INDICATOR_REQUIRED = ("indicator", "value", "source")
 ACTION_COLUMNS = ("action", "status", "source", "notes", "country", "year")
 ACTION_REQUIRED = ("action", "status")

@@ -41,8 +41,14 @@ Text = Annotated[str, Field(min_length=1)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
 
 
+# The columns of an indicator file (SPEC 2.3); the plan's dimensions add one column each, so none may take
+# one of these names.
+INDICATOR_COLUMNS = ("indicator", "value", "lower", "upper", "unit", "source", "flag", "notes", "country", "year")
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # no .inf or .nan: a target or threshold of infinity rated nothing and wrote `Infinity` (not JSON) in reports
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 class Adopted(_Model):
@@ -375,6 +381,14 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
     yield from unique([(f"{r.kind} {r.year}", ("reviews", i, "year")) for i, r in enumerate(plan.reviews)], "review")
     for name, values in plan.dimensions.items():
         yield from unique([(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}")
+        if name in INDICATOR_COLUMNS:
+            yield finding(
+                file,
+                at("dimensions", name),
+                "schema",
+                f"the dimension '{name}' has the name of a standard report column",
+                f"rename it: a dimension is a column of its own beside {', '.join(INDICATOR_COLUMNS)}",
+            )
     if plan.member(plan.region.code):
         yield finding(
             file,

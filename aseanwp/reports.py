@@ -160,6 +160,9 @@ def discover(root: str, level: int = 1) -> Discovery:
 Sink = Callable[[Finding], None]
 
 
+_EXCEL_SEP = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
+
+
 def _detect_delimiter(header: str) -> str:
     """The delimiter of a file, decided from its header line: the most frequent of ',', ';' and tab."""
     counts = {d: header.count(d) for d in (",", ";", "\t")}
@@ -285,9 +288,17 @@ class CsvFile:
     def _start(self, lines: Iterator[str], skip: int) -> None:
         """Read the header from ``lines`` and pass over ``skip`` records after it."""
         self._offset = 0
+        delimiter = None
         for first in lines:
-            if first.strip():
+            if not first.strip():
+                self._offset += 1
+                continue
+            excel = _EXCEL_SEP.fullmatch(first.strip()) if delimiter is None else None
+            if excel is None:
                 break
+            # Excel's "sep=;" line, written when a sheet is saved for a locale with another list separator:
+            # it names the delimiter and is not the header
+            delimiter = excel.group(1)
             self._offset += 1
         else:
             if self._encoding is None:  # with an encoding error the file is not empty, only unreadable
@@ -302,7 +313,7 @@ class CsvFile:
                 )
             self._ended = True
             return
-        reader = csv.reader(chain([first], lines), delimiter=_detect_delimiter(first), strict=True)
+        reader = csv.reader(chain([first], lines), delimiter=delimiter or _detect_delimiter(first), strict=True)
         self._reader = reader
         self.header = next(reader)
         self.header_line = self._offset + 1

@@ -102,7 +102,7 @@ class CrossFile:
                 rf.file,
                 line,
                 "jump",
-                f"{indicator} changes {ratio:,.1f} times from {prev[1]:,g} in {prev[0]} to {value:,g}",
+                f"{indicator} changes {ratio:,.1f} times from {_figure(prev[1])} in {prev[0]} to {_figure(value)}",
                 "check the unit (kg or t? tablets or millions?); if the figure is right, note why",
                 "value",
             )
@@ -127,6 +127,15 @@ class CrossFile:
                         "indicator",
                     )
                 )
+
+
+def _figure(x: float | None) -> str:
+    """A figure in a message as written in a report: 5,550,000 (not 5.55e+06), 0.4, 12.5."""
+    if x is None:
+        return "nothing"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,}"  # the shortest form that reads back as the same number
 
 
 @contextmanager

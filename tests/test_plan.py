@@ -525,3 +525,18 @@ def test_too_many_values_are_too_large_not_an_alias_bomb(tmp_path: Path, monkeyp
     found = problems(tmp_path, MINIMAL + f"dimensions:\n  d: [{', '.join(f'v{n}' for n in range(1_000))}]\n")
     assert [code for _, code, _, _ in found] == ["too-large"]
     assert "1,000 values" in found[0][2]
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
+def test_infinite_or_nan_numbers_are_refused(tmp_path: Path, value: str) -> None:
+    """Found trying the tool: a target of .inf was accepted and reports then wrote `Infinity` (not JSON)."""
+    found = problems(tmp_path, MINIMAL + f"progress: {{jump_factor: {value}}}\n")
+    assert [code for _, code, _, _ in found] == ["schema"]
+    assert "finite" in found[0][2]
+
+
+@pytest.mark.parametrize("name", ["value", "source", "country", "year"])
+def test_a_dimension_cannot_take_a_standard_column_name(tmp_path: Path, name: str) -> None:
+    found = problems(tmp_path, MINIMAL + f"dimensions:\n  {name}: [a, b]\n")
+    assert [code for _, code, _, _ in found] == ["schema"]
+    assert f"'{name}' has the name of a standard report column" in found[0][2]

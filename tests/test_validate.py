@@ -330,6 +330,9 @@ FLAVOURS = {
     "semicolon-with-decimal-point": "indicator;value;source\ncannabis_area_ha;5.5;Survey, 2008\n",
     "no-final-newline": flavour().rstrip("\n"),
     "stray-spaces-in-cells": "indicator,value,source\n  cannabis_area_ha , 5 , x \n",
+    # Excel's line naming the delimiter, written for a locale whose list separator differs
+    "excel-sep-line": "\ufeffsep=;\r\n" + flavour(";", "\r\n"),
+    "excel-sep-line-comma": "sep=,\n" + flavour(),
 }
 
 
@@ -355,6 +358,14 @@ def test_lines_stay_right_after_multiline_cells_and_blank_lines(ws: Workspace) -
     _, doc = ws.validate_json(F)
     got = [(f["line"], f["code"]) for f in doc["errors"]]
     assert got == [(7, "negative-value"), (8, "bad-number"), (8, "duplicate-row"), (10, "ambiguous-number")]
+
+
+def test_lines_stay_right_after_an_excel_sep_line(ws: Workspace) -> None:
+    ws.write(
+        "BRN/2008.csv", "sep=;\r\n\r\nindicator;value;source\r\ncannabis_area_ha;5;x\r\nheroin_seized_kg;1e3;x\r\n"
+    )
+    _, doc = ws.validate_json(F)
+    assert [(f["line"], f["code"], f["column"]) for f in doc["errors"]] == [(5, "bad-number", "value")]
 
 
 # --- cross-file warnings ------------------------------------------------------------------------------------
@@ -411,6 +422,18 @@ def test_jump(ws: Workspace) -> None:
         ("reports/BRN/2010.csv", 3, "value", "warning"),
     ]
     assert exit_code == 0
+
+
+def test_jump_message_writes_figures_out(ws: Workspace) -> None:
+    """Found trying the tool: 'from 57,600 in 2014 to 5.55e+06' lost the digits the reader needs to check."""
+    ws.write("BRN/2008.csv", "indicator,value,source\nmeth_tablets_seized,57600,x\nheroin_seized_kg,0.4,x\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nmeth_tablets_seized,5550000,x\nheroin_seized_kg,12.5,x\n")
+    _, doc = ws.validate_json("reports/BRN/2009.csv")
+    messages = sorted(f["message"] for f in all_findings(doc) if f["code"] == "jump")
+    assert messages == [
+        "heroin_seized_kg changes 31.2 times from 0.4 in 2008 to 12.5",
+        "meth_tablets_seized changes 96.4 times from 57,600 in 2008 to 5,550,000",
+    ]
 
 
 def test_jump_skips_gaps_but_not_breaks(ws: Workspace) -> None:
