@@ -762,6 +762,18 @@ class _IndicatorFile:
     def finish(self) -> None:
         if self.suspects:
             _duplicates(self.rf, self.columns, self.dim_all, self.suspects, self.sink)
+        if not self.first_value and not self.sink.counts:
+            # a blank template passed `validate --strict`, the gate on submissions: say so, as a warning (a
+            # file of NA is a country saying no figure exists, which is rare enough to be worth a look too)
+            self.sink(
+                finding(
+                    self.rf.file,
+                    None,
+                    "no-figures",
+                    "the file gives no figure: every value is empty or marked not available",
+                    "fill in value and source from the Country Report (see `aseanwp template`)",
+                )
+            )
         if self.emit is not None:
             self.emit.indicators(self.rf, self.first_value)
 

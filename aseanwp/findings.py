@@ -11,7 +11,7 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 
 #: Codes whose findings are warnings; every other code is an error.
-WARNING_CODES = frozenset({"missing-baseline", "missing-report", "jump"})
+WARNING_CODES = frozenset({"missing-baseline", "missing-report", "jump", "no-figures"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ CODES = {
     "bad-number", "ambiguous-number", "negative-value", "not-whole", "percent-out-of-range", "bad-range",
     "unit-mismatch", "unknown-dimension", "unknown-dimension-value", "missing-source", "bad-flag",
     "country-mismatch", "year-mismatch", "unknown-action", "bad-status", "duplicate-row", "missing-baseline",
-    "missing-report", "jump",
+    "missing-report", "jump", "no-figures",
 }  # fmt: skip
 
 TRICKY = [

@@ -59,6 +59,7 @@ CODES = set(
         "missing-baseline",
         "missing-report",
         "jump",
+        "no-figures",  # beyond SPEC 2.4: a file without a single figure (a blank template) is worth a warning
     ]
 )
 

@@ -836,3 +836,19 @@ def test_without_warnings_the_errors_and_figures_are_the_same(tmp_path: Path) ->
     assert any(f.endswith("BRN/2010.csv") for f in without.invalid)
     assert lean.series() == full.series()
     assert lean.actions() == full.actions()
+
+
+def test_a_file_without_any_figure_is_a_warning(ws: Workspace) -> None:
+    """Found trying the tool: a blank template passed `validate --strict`, the gate on submissions."""
+    blank = invoke_cli("--plan", str(ws.plan), "template", "BRN", "2008").stdout
+    ws.write("BRN/2008.csv", blank)
+    exit_code, doc = ws.validate_json(F)
+    assert exit_code == 0
+    assert [(f["code"], f["severity"], f["line"]) for f in all_findings(doc)] == [("no-figures", "warning", None)]
+    assert ws.invoke("--strict", F).exit_code == 1
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,NA,\nheroin_seized_kg,..,\n")
+    assert [f["code"] for f in all_findings(ws.validate_json(F)[1])] == ["no-figures"]
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,NA,\nheroin_seized_kg,0,x\n")
+    assert all_findings(ws.validate_json(F)[1]) == []
+    ws.write("BRN/2008.csv", "indicator,value,source\ncannabis_area_ha,-5,x\n")  # errors say enough
+    assert [f["code"] for f in all_findings(ws.validate_json(F)[1])] == ["negative-value"]
