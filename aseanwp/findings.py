@@ -44,11 +44,14 @@ class Finding:
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
-    """A path relative to the current folder, with ``/`` separators (absolute when on another drive)."""
+    """A path relative to the current folder, with ``/`` separators; absolute when outside it (`/srv/reports`
+    read as `../../srv/reports` is a puzzle) or on another drive."""
     p = os.fspath(path)
     try:
         rel = os.path.relpath(p)
     except ValueError:
+        rel = os.path.abspath(p)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         rel = os.path.abspath(p)
     return rel.replace(os.sep, "/")
 

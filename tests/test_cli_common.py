@@ -138,3 +138,15 @@ def test_the_pre_commit_hook_validates_strictly():
         str(ROOT / "data" / "reports" / "MMR" / "2015.csv"),
     )
     assert result.exit_code == 0, result.output
+
+
+def test_paths_outside_the_current_folder_are_shown_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found trying the tool: `--reports /nowhere` was reported as '../../nowhere'."""
+    from aseanwp.findings import display_path
+
+    inside = tmp_path / "here"
+    inside.mkdir()
+    monkeypatch.chdir(inside)
+    assert display_path(inside / "reports" / "MMR" / "2015.csv") == "reports/MMR/2015.csv"
+    assert display_path(tmp_path / "elsewhere.csv") == str(tmp_path / "elsewhere.csv").replace("\\", "/")
+    assert display_path("/nowhere") == "/nowhere"
