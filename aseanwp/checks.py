@@ -409,7 +409,7 @@ class _IndicatorFile:
             columns.get("flag"),
             columns.get("notes"),
         )
-        self.dim_all, self.no_dims = self.fast.dim_all, self.fast.no_dims
+        self.dim_all = self.fast.dim_all
         self.per_row = emit is not None and emit.per_row
         self.seen: set[int] = set()
         self.suspects: list[tuple[int, tuple[str, ...]]] = []
@@ -510,7 +510,7 @@ class _IndicatorFile:
         canonical, sources = self.fast.canonical, dict[str, str]()
         batch: list[Emitted] = []
         add = batch.append
-        no_dims = self.no_dims
+        no_dims = self.fast.no_dims
         for row, line in zip(rows, lines, strict=True):
             ind = canonical[row[c_ind]]
             text = row[c_val]

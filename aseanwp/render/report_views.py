@@ -39,10 +39,8 @@ def _num(x: Any) -> Any:
 
 def _row_doc(row: Row) -> dict[str, Any]:
     d = row.as_dict()
-    for k in NUMBER_FIELDS:  # _num, inline: it runs a dozen times per row
-        x = d[k]
-        if x.__class__ is float and x.is_integer() and abs(x) < 2**53:
-            d[k] = int(x)
+    for k in NUMBER_FIELDS:
+        d[k] = _num(d[k])
     if row.region or any(v.__class__ is float for _, v in row.history):
         # Dataset makes a member's whole figures integers already; a region's sums may be whole floats
         d["history"] = [{"year": y, "value": _num(v)} for y, v in row.history]
@@ -58,17 +56,21 @@ def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(..., kwargs) makes one per call
     # every piece in one list and one join at the end: the text of a large report is tens of MB, and each
     # concatenation would copy it again
-    parts = ["{"]
-    for k, v in head.items():
-        parts += [",\n  " if len(parts) > 1 else "\n  ", encode(k), ": ", encode(v)]
+    parts: list[str] = []
+
+    def name(key: str) -> None:
+        parts.extend((",\n  " if parts else "{\n  ", encode(key), ": "))
+
+    for key, value in head.items():
+        name(key)
+        parts.append(encode(value))
     for key, values in lists.items():
-        parts += [",\n  " if len(parts) > 1 else "\n  ", encode(key), ": ["]
-        first = True
+        name(key)
+        before = len(parts)
         for v in values:
-            parts += ["\n    " if first else ",\n    ", encode(v)]
-            first = False
-        parts.append("]" if first else "\n  ]")
-    parts.append("\n}\n" if len(parts) > 1 else "}\n")
+            parts.extend(("[\n    " if len(parts) == before else ",\n    ", encode(v)))
+        parts.append("[]" if len(parts) == before else "\n  ]")
+    parts.append("\n}\n" if parts else "{}\n")
     return json_safe("".join(parts))
 
 
@@ -85,7 +87,7 @@ def as_json(report: Report) -> str:
 
 # --- CSV -----------------------------------------------------------------------------------------------------
 
-CSV_FIELDS = tuple(f for f in JSON_FIELDS)
+CSV_FIELDS = JSON_FIELDS
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
