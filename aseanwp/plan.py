@@ -30,8 +30,36 @@ Status = Literal[
     "not_comparable",
     "not_available",
     "context",
+    "insufficient_coverage",
+    "mixed",
+    "uncertain",
 ]
 STATUSES: tuple[str, ...] = get_args(Status)
+#: The banded statuses of rules 7 and 8, whose words differ with and without a target (SPEC 4, rev. 2).
+Banded = Literal["substantial_progress", "moderate_progress", "limited_progress", "deterioration"]
+
+#: The words shown for each status when the plan gives none. "On track" and "acceleration needed" speak of a path to
+#: a target, so they are the words of rows rated against one; rows without a target take LABELS_NO_TARGET.
+LABELS: dict[str, str] = {
+    "target_achieved": "Target achieved",
+    "substantial_progress": "On track",
+    "moderate_progress": "Progress, acceleration needed",
+    "limited_progress": "Limited progress",
+    "deterioration": "Deterioration",
+    "held_at_zero": "Held at zero",
+    "not_comparable": "Not comparable (series break)",
+    "not_available": "Not available",
+    "context": "Context (not rated)",
+    "insufficient_coverage": "Too few members reporting",
+    "mixed": "Mixed: members diverge",
+    "uncertain": "Uncertain: range straddles",
+}
+LABELS_NO_TARGET: dict[str, str] = {
+    "substantial_progress": "Strong improvement",
+    "moderate_progress": "Moderate improvement",
+    "limited_progress": "Little or no improvement",
+    "deterioration": "Deterioration",
+}
 
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9-]{2,12}$")]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
@@ -130,6 +158,10 @@ class Indicator(_Model):
     dimensions: list[Name] = Field(default_factory=list)
     target: Target | None = None
     description: str = ""
+    #: a direction per dimension value, overriding ``direction`` for the series that carry it
+    directions: dict[Name, dict[Ident, Direction]] = Field(default_factory=dict)
+    #: the dimension values of the series that stands for the indicator in summaries (default: the total)
+    headline: dict[Name, Ident] | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Indicator:
@@ -137,7 +169,27 @@ class Indicator(_Model):
             raise ValueError("a percent indicator cannot be summed across members: use aggregate: none")
         if self.target is not None and self.direction == "none":
             raise ValueError("a context indicator (direction: none) is not rated, so it cannot have a target")
+        if self.headline is not None and not self.headline:
+            raise ValueError("headline names no dimension value: leave it out for the total")
         return self
+
+    def direction_of(self, dims: dict[str, str]) -> str:
+        """The direction of one series: a dimension value's override, else the indicator's. With a headline,
+        the total mixes the headline series with the others (voluntary and compulsory treatment), so it is
+        context."""
+        if not dims:
+            return "none" if self.headline else self.direction
+        found = None
+        for name, value in dims.items():
+            override = self.directions.get(name, {}).get(value)
+            if override == "none":
+                return "none"
+            found = found or override
+        return found or self.direction
+
+    def is_headline(self, dims: dict[str, str]) -> bool:
+        """Whether a series (by its dimension values) stands for the indicator in summaries."""
+        return dims == (self.headline or {})
 
 
 class Thresholds(_Model):
@@ -156,14 +208,20 @@ class Progress(_Model):
     no_target: Thresholds = Thresholds(low=0, med=0.005, high=0.015)
     with_target: Thresholds = Thresholds(low=0, med=0.6, high=0.95)
     jump_factor: float = Field(default=10, gt=1)
+    #: the least share a like-for-like region sum must cover of what members report (by volume), and the least
+    #: share of rated members that must agree before a region row of a rate is banded; two thirds is the rule
+    #: the World Bank applies to its regional aggregates
+    region_min_coverage: float = Field(default=2 / 3, gt=0, le=1)
     labels: dict[Status, Text] = Field(default_factory=dict)
+    labels_no_target: dict[Banded, Text] = Field(default_factory=dict)
 
-    def label(self, status: str) -> str:
-        """The words shown for a status (its code, made readable, when the plan gives none)."""
-        for code, words in self.labels.items():
-            if code == status:
-                return words
-        return status.replace("_", " ").capitalize()
+    def label(self, status: str, target: bool = False) -> str:
+        """The words shown for a status; ``target``: the row was rated against a path to a target (rule 7), so
+        the words may speak of being on track."""
+        if not target and status in LABELS_NO_TARGET:
+            return self.labels_no_target.get(status) or LABELS_NO_TARGET[status]  # type: ignore[call-overload]
+        words = self.labels.get(status)  # type: ignore[call-overload]
+        return str(words or LABELS.get(status) or status.replace("_", " ").capitalize())
 
 
 class Region(_Model):
@@ -422,6 +480,25 @@ def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
         yield from dangling(ind.benchmark, benchmarks, "benchmark", ("indicators", i, "benchmark"))
         for j, d in enumerate(ind.dimensions):
             yield from dangling(d, set(plan.dimensions), "dimension", ("indicators", i, "dimensions", j))
+        own = set(ind.dimensions)
+        chosen: list[tuple[str, str, tuple[str, ...]]] = [
+            (name, value, ("directions", name, value)) for name, vs in ind.directions.items() for value in vs
+        ]
+        chosen += [(name, value, ("headline", name)) for name, value in (ind.headline or {}).items()]
+        for name, value, path in chosen:
+            where: tuple[str | int, ...] = ("indicators", i, *path)
+            if name not in own:
+                yield from dangling(name, own, f"dimension of {ind.id}", where)
+            else:
+                yield from dangling(value, set(plan.dimensions.get(name, [])), f"value of dimension {name}", where)
+        if ind.headline and ind.direction_of(ind.headline) == "none" and ind.direction != "none":
+            yield finding(
+                file,
+                at("indicators", i, "headline"),
+                "schema",
+                f"the headline series of {ind.id} is not rated (its direction is none)",
+                "choose a headline series that is rated, or leave headline out",
+            )
         if ind.target is not None:
             for code in ind.target.members:
                 yield from dangling(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from aseanwp.plan import Thresholds
 
@@ -22,7 +23,10 @@ SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION = (
 )
 TARGET_ACHIEVED, HELD_AT_ZERO = "target_achieved", "held_at_zero"
 NOT_COMPARABLE, NOT_AVAILABLE, CONTEXT = "not_comparable", "not_available", "context"
+INSUFFICIENT_COVERAGE, MIXED, UNCERTAIN = "insufficient_coverage", "mixed", "uncertain"  # rev. 2
 FIXED_SCORES = {SUBSTANTIAL: 5.0, LIMITED: -1.25, DETERIORATION: -5.0}  # rules 5 and 6
+IMPROVING = frozenset({TARGET_ACHIEVED, SUBSTANTIAL, MODERATE})
+NOT_IMPROVING = frozenset({LIMITED, DETERIORATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,13 @@ class Rating:
     score: float | None = None
     progress_value: float | None = None  # v (rule 8) or R (rule 7)
     rule: int = 0
+    #: ``target_year_passed`` (a target at or before the base year, missed), ``range`` (rated at both bounds)
+    flags: tuple[str, ...] = ()
+
+    @property
+    def on_path(self) -> bool:
+        """Rated against a path to a target (rule 7): only then may the words speak of being on track."""
+        return self.rule == 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +114,13 @@ def rate(
     target: Target | None,
     no_target: Thresholds,
     with_target: Thresholds,
+    linear: bool = False,
 ) -> Rating:
-    """Status, score and v or R of one series by SPEC 4's rules 1 to 8, in order."""
+    """Status, score and v or R of one series by SPEC 4's rules 1 to 8, in order.
+
+    ``linear``: rule 7 takes the straight path whatever the target (a count of members has a ceiling and no
+    compound growth).
+    """
     if direction == "none":
         return Rating(CONTEXT, rule=1)
     if value is None or base is None or base_year is None or year is None or year == base_year:
@@ -114,6 +130,8 @@ def rate(
     d = 1 if direction == "increase" else -1
     if target is not None and (value - target.value) * d >= 0:
         return Rating(TARGET_ACHIEVED, 5.0, rule=4)
+    # a target dated at or before the base year was missed at that year: there is no path left to measure
+    passed: tuple[str, ...] = ("target_year_passed",) if target is not None and target.year <= base_year else ()
     if yes_no:
         desired = 1.0 if d == 1 else 0.0
         if value == desired:
@@ -122,17 +140,19 @@ def rate(
             status = LIMITED
         else:
             status = DETERIORATION
-        return Rating(status, FIXED_SCORES[status], rule=5)
+        return Rating(status, FIXED_SCORES[status], rule=5, flags=passed)
     if base == 0:
         if value == 0:
-            return Rating(HELD_AT_ZERO, rule=6) if d == -1 else Rating(LIMITED, FIXED_SCORES[LIMITED], rule=6)
+            if d == -1:
+                return Rating(HELD_AT_ZERO, rule=6, flags=passed)
+            return Rating(LIMITED, FIXED_SCORES[LIMITED], rule=6, flags=passed)
         status = SUBSTANTIAL if (value - base) * d > 0 else DETERIORATION
-        return Rating(status, FIXED_SCORES[status], rule=6)
+        return Rating(status, FIXED_SCORES[status], rule=6, flags=passed)
     years = year - base_year
-    if target is not None and target.year > base_year:
+    if target is not None and not passed:
         if target.value == base:
             return Rating(DETERIORATION, -5.0, rule=7)
-        if target.value == 0:
+        if target.value == 0 or linear:
             expected = (target.value - base) * years / (target.year - base_year)
             r = (value - base) / expected
         else:
@@ -140,14 +160,43 @@ def rate(
             r = d * cagr(base, value, years) / abs(required)
         return Rating(band(r, with_target), score(r, with_target, True), r, rule=7)
     v = d * cagr(base, value, years)
-    return Rating(band(v, no_target), score(v, no_target, False), v, rule=8)
+    return Rating(band(v, no_target), score(v, no_target, False), v, rule=8, flags=passed)
+
+
+def rate_range(lower: float, upper: float, **kwargs: Any) -> tuple[Rating, Rating, Rating]:
+    """A figure published only as a range, rated at both bounds (SPEC 4, rev. 2): the common status when both
+    bounds give the same one (its score the mean of the two, which lies in the same band), else ``uncertain``.
+
+    Returns the rating and the ratings at the lower and upper bound (for the notes).
+    """
+    low, high = rate(value=lower, **kwargs), rate(value=upper, **kwargs)
+    flags = tuple(dict.fromkeys((*low.flags, *high.flags, "range")))
+    if low.status != high.status:
+        return Rating(UNCERTAIN, rule=low.rule, flags=flags), low, high
+    mean = None if low.score is None or high.score is None else (low.score + high.score) / 2
+    rule = low.rule if low.rule == high.rule else 0
+    return Rating(low.status, mean, None, rule, flags), low, high
+
+
+def agreement(statuses: Sequence[str], share: float) -> bool:
+    """Whether rated members agree enough for a region status (SPEC 4, rev. 2): at least ``share`` of them
+    improve, or at least ``share`` of them do not."""
+    rated = [s for s in statuses if s in IMPROVING or s in NOT_IMPROVING]
+    if not rated:
+        return False
+    up = sum(1 for s in rated if s in IMPROVING)
+    need = share * len(rated) - 1e-9  # 6 of 9 is two thirds, whatever the float of 2/3
+    return up >= need or len(rated) - up >= need
 
 
 def summarise(statuses: Sequence[str], scores: Sequence[float]) -> tuple[str, float | None]:
-    """A benchmark summary (or a rate's region row) from its series: status and mean score (SPEC 4)."""
+    """A benchmark summary (or a rate's region row) from its series: status and mean score (SPEC 4).
+
+    ``statuses`` are those of every series considered; ``scores`` those of the rated ones.
+    """
     if scores:
         mean = sum(scores) / len(scores)
-        rated = [s for s in statuses if s not in (CONTEXT, NOT_AVAILABLE, NOT_COMPARABLE, HELD_AT_ZERO)]
+        rated = [s for s in statuses if s in IMPROVING or s in NOT_IMPROVING]
         if rated and all(s == TARGET_ACHIEVED for s in rated):
             return TARGET_ACHIEVED, mean
         if mean >= 2.5:

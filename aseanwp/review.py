@@ -55,40 +55,15 @@ def git_commit(folder: str) -> str | None:
 
 
 def _figure(row: Row) -> dict[str, Any]:
-    return {
-        "indicator": row.indicator,
-        "unit": row.unit,
-        "base_year": row.base_year,
-        "base_value": row.base_value,
-        "year": row.year,
-        "value": row.value,
-        "change": row.change,
-        "change_pct": row.change_pct,
-        "change_pp": row.change_pp,
-        "target": row.target,
-        "coverage": row.coverage,
-        "excluded": row.excluded,
-        "counts": row.counts,
-        "status": row.status,
-    }
+    """A series in the review's data: the row's JSON fields (SPEC 3) without its history and sources."""
+    d = row.as_dict()
+    del d["history"], d["sources"]
+    return d
 
 
-def _cell(row: Row | None, year: int) -> dict[str, Any] | None:
-    """One series in a benchmark table: status and the figures behind it."""
-    if row is None:
-        return None
-    return {
-        "status": row.status,
-        "value": row.value,
-        "year": row.year,
-        "stale": row.year is not None and row.year < year,
-        "change": row.change,
-        "change_pct": row.change_pct,
-        "change_pp": row.change_pp,
-        "coverage": len(row.coverage) if row.coverage is not None and row.value is not None else None,
-        "rated": len(row.coverage) if row.coverage is not None and row.counts is not None else None,
-        "flags": row.flags,
-    }
+def _cell(row: Row | None) -> dict[str, Any] | None:
+    """One series in a benchmark table."""
+    return None if row is None else _figure(row)
 
 
 def _series_name(plan: Plan, row: Row) -> str:
@@ -116,7 +91,6 @@ def build(
     commit: str | None,
 ) -> dict[str, Any]:
     """The whole content of one review as JSON-ready data, limited to the years the review covers."""
-    year = report.year
     warnings = [f for f in warnings if _up_to(f.file, review.figures_year)]
     uses_actions = review.kind != "annual"
     files = len(
@@ -148,7 +122,7 @@ def build(
             inds = plan.benchmark_indicators(b.id)
             table_rows: list[dict[str, Any]] = []
             for code in codes:
-                row_cells = [_cell(by_series.get((code, i.id, ())), year) for i in inds]
+                row_cells = [_cell(by_series.get((code, i.id, tuple((i.headline or {}).items())))) for i in inds]
                 if any(c is not None for c in row_cells):
                     table_rows.append({"country": code, "name": plan.name_of(code), "cells": row_cells})
             breakdowns: list[dict[str, Any]] = []
@@ -157,9 +131,9 @@ def build(
                     values = plan.dimensions.get(dim, [])
                     dim_rows: list[dict[str, Any]] = []
                     for code in codes:
-                        dim_cells = [_cell(by_series.get((code, ind.id, ((dim, v),))), year) for v in values]
+                        dim_cells = [_cell(by_series.get((code, ind.id, ((dim, v),)))) for v in values]
                         if any(c is not None for c in dim_cells):
-                            total = _cell(by_series.get((code, ind.id, ())), year)
+                            total = _cell(by_series.get((code, ind.id, ())))
                             dim_rows.append({"country": code, "name": plan.name_of(code), "cells": [total, *dim_cells]})
                     if dim_rows:
                         breakdowns.append({"indicator": ind.id, "dimension": dim, "values": values, "rows": dim_rows})
@@ -172,6 +146,7 @@ def build(
                     "id": b.id,
                     "text": b.text,
                     "status": region.status if region else "not_available",
+                    "target_path": region.target_path if region else False,
                     "member_statuses": dict(sorted(member_statuses.items(), key=lambda kv: order.get(kv[0], 99))),
                     "headline": _figure(head) if head is not None else None,
                     "indicators": [i.id for i in inds],
@@ -202,7 +177,9 @@ def build(
             "reference": METHOD,
             "no_target": plan.progress.no_target.model_dump(),
             "with_target": plan.progress.with_target.model_dump(),
-            "labels": {s: plan.progress.label(s) for s in _statuses()},
+            "labels": {s: plan.progress.label(s, True) for s in _statuses()},
+            "labels_no_target": {s: plan.progress.label(s, False) for s in _statuses()},
+            "region_min_coverage": plan.progress.region_min_coverage,
         },
         "illustrative": bool(illustrative),
         "illustrative_figures": len(illustrative),
@@ -264,50 +241,29 @@ def _notes(
     years: range,
     warnings: Sequence[Finding],
     refs: dict[str, tuple[str, str]],
-) -> dict[str, list[str]]:
-    notes: dict[str, list[str]] = {
-        "substituted_baselines": [],
-        "breaks": [],
-        "exclusions": [],
-        "stale": [],
-        "estimates_and_ranges": [],
-        "not_reported": [],
-        "report_notes": [],
-        "warnings": [],
-    }
+) -> list[dict[str, Any]]:
+    """The data notes as records (SPEC 3, rev. 2): each with its ``code``, the series it concerns and its facts;
+    the renderers word them."""
+    notes: list[dict[str, Any]] = []
     for r in report.rows:
-        name = _series_name(plan, r)
-        if "baseline_substituted" in r.flags:
-            notes["substituted_baselines"].append(f"{name}: baseline {r.base_year} instead of {plan.baseline_year}")
-        if "break" in r.flags:
-            notes["breaks"].append(f"{name}: series break between {r.base_year} and {r.year}; not comparable")
-        if "stale" in r.flags:
-            notes["stale"].append(f"{name}: latest figure is from {r.year}")
-        if r.region and r.excluded:
-            reasons = ", ".join(f"{plan.name_of(e['code'])} ({e['reason'].replace('_', ' ')})" for e in r.excluded)
-            notes["exclusions"].append(f"{name}: left out of the sum: {reasons}")
-        marks = [f for f in ("estimate", "provisional") if f in r.flags]
-        if not r.region and (marks or r.lower is not None):
-            what = ", ".join(marks)
-            if r.lower is not None and r.upper is not None:
-                what = (what + "; " if what else "") + f"range {r.lower:,g} to {r.upper:,g}"
-            notes["estimates_and_ranges"].append(f"{name}: {what}")
+        series = {"country": r.country, "indicator": r.indicator, "dimensions": r.dimensions}
+        notes.extend({**n, **series} for n in r.notes)
+        if not r.region:
+            notes.extend({"code": f, **series, "year": r.year} for f in ("estimate", "provisional") if f in r.flags)
     for code in plan.member_codes:
-        missing = [str(y) for y in years if not cells[(code, y)].file]
+        missing = [y for y in years if not cells[(code, y)].file]
         if missing:
-            notes["not_reported"].append(f"{plan.name_of(code)}: no report for {', '.join(missing)}")
+            notes.append({"code": "not_reported", "member": code, "years": missing})
     used = sorted({s for r in report.rows if not r.region for s in r.sources}, key=ref_order)
     by_text: dict[str, list[str]] = {}
     for ref in used:
         text = " ".join(refs.get(ref, ("", ""))[1].split())
         if text:
             by_text.setdefault(text, []).append(ref)
-    for text, places in by_text.items():
-        shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
-        notes["report_notes"].append(f"{text} ({shown})")
-    for f in warnings:
-        where = f"{f.file}:{f.line}" if f.line else f.file
-        notes["warnings"].append(f"{where}: {f.code}: {f.message}")
+    notes.extend({"code": "report_note", "text": text, "refs": places} for text, places in by_text.items())
+    notes.extend(
+        {"code": "warning", "file": f.file, "line": f.line, "finding": f.code, "message": f.message} for f in warnings
+    )
     return notes
 
 

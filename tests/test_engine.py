@@ -119,7 +119,7 @@ def dataset(series: dict[SeriesKey, list[Point]]) -> Dataset:
     ds = Dataset()
     for (country, ind, dims), points in series.items():
         for p in points:
-            line = LINE[ind] + (10 if dims and any(dims) else 0)
+            line = LINE.get(ind, 30) + (10 if dims and any(dims) else 0)
             p = dataclasses.replace(p, ref=f"{country}/{p.year}.csv:{line}")
             ds.by_file[f"{country}/{p.year}.csv"].append(((country, ind, dims), p))
     return ds
@@ -226,30 +226,85 @@ def test_percent_change_and_percentage_points():
     assert row.progress_value == pytest.approx(1 - 0.75**0.25)
 
 
-def test_range_only_latest_figure_is_shown_not_computed():
-    # 2012 published only a range (20 to 35): the computation uses 2010's 30; the range is shown with its year
+def test_range_only_latest_figure_belongs_to_its_year_and_is_rated_at_both_bounds():
+    # 2012 published only a range (20 to 35): the row is 2012's, value null; the target 50 (the common one) is
+    # met at both bounds (20 <= 50, 35 <= 50): target achieved, flag range (SPEC 4, rev. 2)
     rep = one({key("AAA", "prod_t"): [P(2008, 40), P(2010, 30), P(2012, None, "estimate", lower=20, upper=35)]})
     row = row_of(rep, "AAA", "prod_t")
-    assert (row.year, row.value) == (2010, 30)
-    assert (row.lower, row.upper, row.range_year) == (20, 35, 2012)
-    assert row.flags == ["stale", "estimate"]
-    assert "AAA/2012.csv:3" in row.sources
-    # computed from 2008-2010 only, target 50 (the common one): 30 <= 50, achieved
-    assert row.status == TA
-    assert row.change_pct == pytest.approx(-25.0)  # (30 - 40) / 40 * 100
+    assert (row.year, row.value, row.lower, row.upper) == (2012, None, 20, 35)
+    assert row.flags == ["range", "estimate"]
+    assert row.sources == ["AAA/2008.csv:3", "AAA/2010.csv:3", "AAA/2012.csv:3"]
+    assert (row.status, row.score) == (TA, 5.0)
+    assert (row.change, row.change_pct, row.prev_change_pct) == (None, None, None)  # no single figure to compare
+    assert (row.prev_year, row.prev_value) == (2010, 30)
+    assert row.notes == [
+        {"code": "range", "year": 2012, "lower": 20, "upper": 35, "status_lower": TA, "status_upper": TA}
+    ]
+
+
+def test_range_whose_bounds_disagree_is_uncertain():
+    # area 40 in 2008, 30 to 50 in 2012 (no target):
+    #   lower: v = 1 - (30/40)^(1/4) = 0.069395 -> substantial; upper: v = 1 - (50/40)^(1/4) = -0.057371 -> deterioration
+    rep = one({key("AAA", "area_ha"): [P(2008, 40), P(2012, None, lower=30, upper=50)]})
+    row = row_of(rep, "AAA", "area_ha")
+    assert (row.status, row.score, row.progress_value, row.change) == ("uncertain", None, None, None)
+    assert row.flags == ["range"]
+    assert row.note("range") == {
+        "code": "range",
+        "year": 2012,
+        "lower": 30,
+        "upper": 50,
+        "status_lower": SUB,
+        "status_upper": DET,
+    }
+
+
+def test_range_whose_bounds_agree_takes_the_mean_score():
+    # area 100 in 2008, 99 to 99.8 in 2012: v = 1 - 0.99^(1/4) = 0.0025094 and 1 - 0.998^(1/4) = 0.0005004, both
+    # limited (0 <= v < 0.005); scores -2.5 + 2.5 * v / 0.005 = -1.245285 and -2.249812; mean -1.747549
+    rep = one({key("AAA", "area_ha"): [P(2008, 100), P(2012, None, lower=99, upper=99.8)]})
+    row = row_of(rep, "AAA", "area_ha")
+    lo, hi = 1 - 0.99**0.25, 1 - 0.998**0.25
+    assert row.status == LIM
+    assert row.score == pytest.approx(((-2.5 + 2.5 * lo / 0.005) + (-2.5 + 2.5 * hi / 0.005)) / 2)
+    assert row.score == pytest.approx(-1.747549, abs=1e-6)
+    assert row.flags == ["range"]
+
+
+def test_region_row_of_a_rate_is_banded_when_two_thirds_agree():
+    rep = one(
+        {
+            key("AAA", "prev_pct"): [P(2008, 2.0), P(2012, 1.5)],  # v = 0.069395: substantial, 5
+            key("BBB", "prev_pct"): [P(2008, 4.0), P(2012, 3.9)],  # v = 1 - 0.975^(1/4) = 0.006309: moderate
+            key("CCC", "prev_pct"): [P(2008, 3.0), P(2012, 3.0)],  # v = 0: limited, -2.5
+        }
+    )
+    reg = row_of(rep, "REG", "prev_pct")
+    # 2 of 3 improve (two thirds exactly): banded from the mean score
+    v_bbb = 1 - 0.975**0.25
+    s_bbb = 2.5 * (v_bbb - 0.005) / 0.01  # between (0.005, 0) and (0.015, 2.5): 0.327273
+    assert reg.score == pytest.approx((5 + s_bbb - 2.5) / 3)
+    assert reg.status == MOD  # mean 0.942424 >= 0
 
 
 def test_range_only_figure_alone_is_not_available():
     rep = one({key("AAA", "area_ha"): [P(2012, None, lower=5, upper=9)]})
     row = row_of(rep, "AAA", "area_ha")
-    assert (row.value, row.lower, row.upper, row.range_year, row.status) == (None, 5, 9, 2012, NA)
+    assert (row.year, row.value, row.lower, row.upper, row.status) == (2012, None, 5, 9, NA)
 
 
 def test_range_around_a_value_belongs_to_its_year():
     rep = one({key("AAA", "area_ha"): [P(2008, 10), P(2012, 8, lower=6, upper=11)]})
     row = row_of(rep, "AAA", "area_ha")
-    assert (row.value, row.lower, row.upper, row.range_year) == (8, 6, 11, 2012)
+    assert (row.year, row.value, row.lower, row.upper) == (2012, 8, 6, 11)
     assert row.lower <= row.value <= row.upper
+    assert "range" not in row.flags  # a point value: rated on it
+
+
+def test_a_point_is_never_paired_with_an_earlier_years_range():
+    rep = one({key("AAA", "area_ha"): [P(2008, 10), P(2010, None, lower=6, upper=11), P(2012, 8)]})
+    row = row_of(rep, "AAA", "area_ha")
+    assert (row.year, row.value, row.lower, row.upper) == (2012, 8, None, None)
 
 
 def test_previous_year_skips_gaps():
@@ -273,11 +328,32 @@ def test_one_figure_only_has_no_change():
     assert (row.base_year, row.year, row.change, row.change_pct, row.status) == (2008, 2008, None, None, NA)
 
 
-def test_break_after_the_baseline_makes_it_not_comparable():
+def test_break_after_the_baseline_makes_it_not_comparable_and_claims_no_change_across_it():
     rep = one({key("AAA", "area_ha"): [P(2008, 100), P(2010, 50, "break"), P(2012, 40)]})
     row = row_of(rep, "AAA", "area_ha")
-    assert (row.status, row.score, row.flags) == (NC, None, ["break"])
-    assert row.change_pct == pytest.approx(-60.0)  # figures still shown
+    assert (row.status, row.score, row.flags, row.break_year) == (NC, None, ["break"], 2010)
+    # figures shown, no change across the break (SPEC 4 rule 3, rev. 2)
+    assert (row.base_value, row.value) == (100, 40)
+    assert (row.change, row.change_pct, row.change_pp, row.progress_value) == (None, None, None, None)
+    # two values from the break on: 50 (2010) -> 40 (2012) is comparable: -20 %
+    assert row.since_break == {"year": 2010, "value": 50, "change_pct": pytest.approx(-20.0)}
+    # the previous figure is 2010's, the break year itself: comparable with 2012
+    assert (row.prev_year, row.prev_change_pct) == (2010, pytest.approx(-20.0))
+    assert row.notes == [{"code": "break", "break_year": 2010}]
+
+
+def test_no_year_on_year_change_across_a_break():
+    rep = one({key("AAA", "area_ha"): [P(2008, 100), P(2010, 50), P(2012, 40, "break")]})
+    row = row_of(rep, "AAA", "area_ha")
+    assert (row.break_year, row.prev_year, row.prev_value, row.prev_change_pct) == (2012, 2010, 50, None)
+    assert row.since_break is None  # one value from the break on
+
+
+def test_the_latest_break_counts():
+    rep = one({key("AAA", "area_ha"): [P(2008, 9), P(2009, 8, "break"), P(2010, 7), P(2011, 6, "break"), P(2012, 3)]})
+    row = row_of(rep, "AAA", "area_ha")
+    assert row.break_year == 2011
+    assert row.since_break == {"year": 2011, "value": 6, "change_pct": pytest.approx(-50.0)}
 
 
 def test_break_at_the_baseline_year_itself_does_not_count():
@@ -346,10 +422,16 @@ def test_region_exclusion_takes_the_first_reason_in_order():
     assert reg.coverage == ["DDD"]
 
 
-def test_region_without_any_covered_member_is_not_available():
+def test_region_without_any_covered_member_speaks_for_nobody():
+    # AAA reports 4 but has no baseline: the sum covers nothing of what is reported
     rep = one({key("AAA", "area_ha"): [P(2009, 5), P(2012, 4)]})
     reg = row_of(rep, "REG", "area_ha")
-    assert (reg.coverage, reg.base_value, reg.value, reg.status) == ([], None, None, NA)
+    assert (reg.coverage, reg.base_value, reg.value) == ([], None, None)
+    assert (reg.all_value, reg.coverage_share, reg.status) == (4, 0.0, "insufficient_coverage")
+    # nothing reported at all (empty values): nothing to speak for
+    rep = one({key("AAA", "area_ha"): [P(2008, None), P(2012, None)]})
+    reg = row_of(rep, "REG", "area_ha")
+    assert (reg.all_value, reg.coverage_share, reg.status) == (None, None, NA)
 
 
 def test_region_row_exists_for_each_dimension_combination_reported():
@@ -381,9 +463,9 @@ def test_region_row_of_a_rate_rates_the_members():
     assert reg.counts == {LIM: 1, NA: 2, SUB: 1}
     assert reg.coverage == ["AAA", "BBB"]
     assert reg.excluded == []
-    # mean of the rated members' scores: (5 + -2.5) / 2 = 1.25 -> >= 0: moderate
-    assert reg.score == pytest.approx(1.25)
-    assert reg.status == MOD
+    # one of the two rated members improves, one does not: half is under two thirds either way (SPEC 4, rev. 2)
+    assert (reg.status, reg.score) == ("mixed", None)
+    assert reg.notes == [{"code": "mixed", "rated": 2, "min_share": pytest.approx(2 / 3)}]
     # youth: AAA only, v = -1 * ((12.1/10)^(1/4) - 1) = -(1.1^(1/2) - 1) = -0.048809 -> deterioration, -5
     youth = row_of(rep, "REG", "prev_pct", population="youth")
     assert (youth.status, youth.score, youth.coverage, youth.counts) == (DET, -5.0, ["AAA"], {DET: 1})

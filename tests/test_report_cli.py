@@ -51,6 +51,12 @@ ROW_FIELDS = {
     "excluded",
     "counts",
     "sources",
+    # rev. 2
+    "break_year",
+    "since_break",
+    "all_value",
+    "coverage_share",
+    "notes",
 }
 STATUSES = {
     "target_achieved",
@@ -62,8 +68,20 @@ STATUSES = {
     "not_comparable",
     "not_available",
     "context",
+    "insufficient_coverage",
+    "mixed",
+    "uncertain",
 }
-FLAGS = {"baseline_substituted", "stale", "break", "estimate", "provisional", "not_applicable"}
+FLAGS = {
+    "baseline_substituted",
+    "stale",
+    "break",
+    "estimate",
+    "provisional",
+    "not_applicable",
+    "range",
+    "target_year_passed",
+}
 MEMBERS = ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"]
 
 
@@ -112,11 +130,19 @@ def test_json_document_and_every_row_has_the_spec_fields():
         if row["country"] == "ASEAN":
             assert isinstance(row["coverage"], list) and isinstance(row["excluded"], list)
             assert all(set(e) == {"code", "reason"} for e in row["excluded"])
-            assert all(e["reason"] in {"no_baseline", "no_value", "break", "not_applicable"} for e in row["excluded"])
+            reasons = {"no_baseline", "no_value", "range", "break", "not_applicable"}
+            assert all(e["reason"] in reasons for e in row["excluded"])
         else:
             assert row["coverage"] is None and row["excluded"] is None
         if row["score"] is not None:
             assert -5 <= row["score"] <= 5
+        assert all(isinstance(n, dict) and isinstance(n["code"], str) for n in row["notes"])  # records, not prose
+        if row["status"] == "held_at_zero" and row["all_value"] is not None:
+            assert row["all_value"] == 0
+        if row["break_year"] is not None:
+            assert row["change"] is None and row["change_pct"] is None and row["progress_value"] is None
+        if row["lower"] is not None and row["value"] is not None:
+            assert row["lower"] <= row["value"] <= row["upper"]
     for s in doc["benchmarks"]:
         assert set(s) >= {"benchmark", "country", "status", "score", "counts"}
         assert s["status"] in STATUSES
@@ -161,15 +187,19 @@ def test_every_member_figure_is_traceable_to_the_csv_lines_its_sources_name():
             assert rec["indicator"] == row["indicator"]
             assert {d: rec[d] for d in dims if rec.get(d)} == row["dimensions"]
             by_year[int(name[:4])] = _number(rec["value"])
+            if int(name[:4]) == row["year"]:  # a range belongs to its own year's line
+                assert (_number(rec.get("lower", "")), _number(rec.get("upper", ""))) == (row["lower"], row["upper"])
         if row["base_year"] is None:
             continue
         # base_value, value and prev_value are the values on the cited lines of their years
         assert by_year[row["base_year"]] == pytest.approx(row["base_value"]), row
-        assert by_year[row["year"]] == pytest.approx(row["value"]), row
+        assert by_year[row["year"]] == (None if row["value"] is None else pytest.approx(row["value"])), row
         if row["prev_year"] is not None:
             assert by_year[row["prev_year"]] == pytest.approx(row["prev_value"]), row
-        # and every derived number follows from them
-        if row["year"] != row["base_year"]:
+        # and every derived number follows from them; none across a break, none from a range
+        if row["break_year"] is not None or row["value"] is None:
+            assert (row["change"], row["change_pct"], row["change_pp"]) == (None, None, None), row
+        elif row["year"] != row["base_year"]:
             assert row["change"] == pytest.approx(row["value"] - row["base_value"])
             if row["base_value"]:
                 pct = (row["value"] - row["base_value"]) / row["base_value"] * 100
@@ -177,7 +207,8 @@ def test_every_member_figure_is_traceable_to_the_csv_lines_its_sources_name():
             else:
                 assert row["change_pct"] is None
             assert row["change_pp"] == (pytest.approx(row["change"]) if row["unit"] == "percent" else None)
-        if row["prev_value"]:
+        across = row["break_year"] is not None and row["prev_year"] is not None and row["break_year"] > row["prev_year"]
+        if row["prev_value"] and row["value"] is not None and not across:
             assert row["prev_change_pct"] == pytest.approx((row["value"] - row["prev_value"]) / row["prev_value"] * 100)
         checked += 1
     assert checked > 100
@@ -306,20 +337,28 @@ GOLDEN_MARKDOWN = """# Progress against the 2008 baseline, 2012
 
 Tiny test plan 2009-2012.
 
-Statuses: ✓ Target achieved; ▲ Substantial progress; ↗ Moderate progress; → Limited progress; ▼ Deterioration; ○ Held at zero; ≠ Not comparable; ? Not available; · Context.
+Statuses: ✓ Target achieved; ▲ On track (against a target) or Strong improvement (no target); ↗ Progress, acceleration needed (against a target) or Moderate improvement (no target); → Limited progress (against a target) or Little or no improvement (no target); ▼ Deterioration; ○ Held at zero; ⇅ Mixed: members diverge; ≈ Uncertain: range straddles; ≠ Not comparable (series break); ◌ Too few members reporting; ? Not available; · Context (not rated).
 
 ## Goal I: Less cultivation
 
+Verdict for Region: **▲ Strong improvement** (score +5.00, from I.a, I.b).
+
 ### I.a Less poppy
 
-Region: **▲ Substantial progress** (score +5.00)
+Region: **▲ Strong improvement** (score +5.00)
 
 | Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-| `area_ha` | Aland | 100 (2008) | 80 (2012) | -20.0% |   | ▲ Substantial progress |   |
+| --- | --- | ---: | ---: | ---: | --- | --- | --- |
+| `area_ha` | Aland | 100 (2008) | 80 (2012) | -20.0% |   | ▲ Strong improvement |   |
 | `area_ha` | Bee \\| Co\\* | 0 (2008) | 0 (2012) | 0 |   | ○ Held at zero |   |
-| `area_ha` | Ceeland | – | – | – |   | ? Not available | not\\_applicable |
-| `area_ha` | Region | 100 (2008) | 80 (2012) | -20.0% | 2/3 | ▲ Substantial progress |   |
+| `area_ha` | Ceeland | – | n/a | n/a |   | ? Not available | not applicable |
+| `area_ha` | Region | 100 (2008) | 80 (2012) | -20.0% | 2 of 2 applicable, 100% of reported volume; Aland 100% | ▲ Strong improvement |   |
+
+Notes:
+
+- `area_ha`, Ceeland: not applicable to this member
+- `area_ha`, Region: Ceeland left out (not applicable)
+- `area_ha`, Region: Aland makes up 100% of the like-for-like figure
 
 ```mermaid
 ---
@@ -329,13 +368,13 @@ config:
       plotColorPalette: "#0969da, #cf222e"
 ---
 xychart-beta
-    title "Area, Region (2 of 3 members)"
+    title "Area, Region (2 of 2 applicable)"
     x-axis [2008, 2010, 2012]
     y-axis "ha" 0 --> 100
     line [100, 90, 80]
 ```
 
-Like-for-like sum over the 2 of 3 members with figures for every year shown.
+Like-for-like sum over the 2 of 2 applicable with figures for every year shown.
 
 | Year | Area, Region (ha) |
 | ---: | ---: |
@@ -345,14 +384,14 @@ Like-for-like sum over the 2 of 3 members with figures for every year shown.
 
 ### I.b Policies in place
 
-Region: **▲ Substantial progress** (score +5.00)
+Region: **▲ Strong improvement** (score +5.00)
 
 | Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-| `policy` | Aland | no (2008) | yes (2012) | no → yes |   | ▲ Substantial progress |   |
-| `policy` | Bee \\| Co\\* | no (2008) | no (2012) | unchanged |   | → Limited progress |   |
-| `policy` | Ceeland | yes (2008) | yes (2012) | unchanged |   | ▲ Substantial progress |   |
-| `policy` | Region | 1 (2008) | 2 (2012) | +100.0% | 3/3 | ▲ Substantial progress |   |
+| --- | --- | ---: | ---: | ---: | --- | --- | --- |
+| `policy` | Aland | no (2008) | yes (2012) | no → yes |   | ▲ Strong improvement |   |
+| `policy` | Bee \\| Co\\* | no (2008) | no (2012) | unchanged |   | → Little or no improvement |   |
+| `policy` | Ceeland | yes (2008) | yes (2012) | unchanged |   | ▲ Strong improvement |   |
+| `policy` | Region | 1 (2008) | 2 (2012) | +1 member | 3 of 3 members | ▲ Strong improvement |   |
 
 ```mermaid
 ---
@@ -378,29 +417,31 @@ Like-for-like sum over the 3 of 3 members with figures for every year shown.
 
 ## Goal II: Less use
 
+Verdict for Region: **→ Little or no improvement** (score -0.83, from II.a); not rated: II.b (Context (not rated)).
+
 ### II.a Lower prevalence
 
-Region: **→ Limited progress** (score -0.83)
+Region: **→ Little or no improvement** (score -0.83)
 
 | Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-| `prevalence_pct` | Aland | 2 (2008) | 1.5 (2012) | -0.5 pp (-25.0%) |   | ▲ Substantial progress |   |
+| --- | --- | ---: | ---: | ---: | --- | --- | --- |
+| `prevalence_pct` | Aland | 2 (2008) | 1.5 (2012) | -0.5 pp (-25.0%) |   | ▲ Strong improvement |   |
 | `prevalence_pct` | Bee \\| Co\\* | 1 (2008) | 1.2 (2012) | +0.2 pp (+20.0%) |   | ▼ Deterioration |   |
-| `prevalence_pct` | Ceeland | 3 (2008) | 3 (2012) | +0.0 pp (+0.0%) |   | → Limited progress |   |
-| `prevalence_pct` | Region | – | – | – | 3/3 | → Limited progress |   |
-| `prevalence_pct` (youth) | Aland | 4 (2008) | 4 (2012) | +0.0 pp (+0.0%) |   | → Limited progress |   |
-| `prevalence_pct` (youth) | Region | – | – | – | 1/3 | → Limited progress |   |
+| `prevalence_pct` | Ceeland | 3 (2008) | 3 (2012) | +0.0 pp (+0.0%) |   | → Little or no improvement |   |
+| `prevalence_pct` | Region | – | – | – | 3 members rated | → Little or no improvement |   |
+| `prevalence_pct` (youth) | Aland | 4 (2008) | 4 (2012) | +0.0 pp (+0.0%) |   | → Little or no improvement |   |
+| `prevalence_pct` (youth) | Region | – | – | – | 1 member rated | → Little or no improvement |   |
 
 ### II.b Seizures recorded
 
-Region: **· Context** (score –)
+Region: **· Context (not rated)** (score –)
 
 | Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-| `seized_kg` | Aland | 10 (2008) | 12 (2012) | +20.0% |   | · Context |   |
-| `seized_kg` | Bee \\| Co\\* | 5 (2008) | 4 (2012) | -20.0% |   | · Context |   |
-| `seized_kg` | Ceeland | 1 (2008) | 2 (2012) | +100.0% |   | · Context |   |
-| `seized_kg` | Region | 16 (2008) | 18 (2012) | +12.5% | 3/3 | · Context |   |
+| --- | --- | ---: | ---: | ---: | --- | --- | --- |
+| `seized_kg` | Aland | 10 (2008) | 12 (2012) | +20.0% |   | · Context (not rated) |   |
+| `seized_kg` | Bee \\| Co\\* | 5 (2008) | 4 (2012) | -20.0% |   | · Context (not rated) |   |
+| `seized_kg` | Ceeland | 1 (2008) | 2 (2012) | +100.0% |   | · Context (not rated) |   |
+| `seized_kg` | Region | 16 (2008) | 18 (2012) | +12.5% | 3 of 3 members, 100% of reported volume | · Context (not rated) |   |
 
 ```mermaid
 ---
@@ -430,8 +471,10 @@ Like-for-like sum over the 3 of 3 members with figures for every year shown.
 #     year) is an estimate, which does not flag the 2008-2012 comparison.
 #   policy: members at yes 1 (Ceeland) -> 2 (Aland, Ceeland): a count, v = 2^(1/4) - 1 = 0.189 (substantial).
 #   prevalence: Aland 2.0 -> 1.5 (v = 0.0694, 5), Bee 1.0 -> 1.2 (v = -0.0466, -5),
-#     Ceeland 3 -> 3 (v = 0, -2.5):
-#     region score (5 - 5 - 2.5) / 3 = -0.83 (limited); youth: Aland 4 -> 4 only, -2.5 (limited).
+#     Ceeland 3 -> 3 (v = 0, -2.5): two of three do not improve (two thirds agree), so the region is banded:
+#     score (5 - 5 - 2.5) / 3 = -0.83 (limited); youth: Aland 4 -> 4 only, -2.5 (limited).
+#   No row has a target: the words are those without one ("Strong improvement", not "On track").
+#   Goal I: mean of I.a (5) and I.b (5) = 5; goal II: II.a (-0.83), II.b is context.
 #   seizures: context; 10 + 5 + 1 = 16 -> 12 + 4 + 2 = 18, +12.5 %.
 
 

@@ -94,7 +94,8 @@ def test_unodc_figures_are_shipped_exactly_with_their_source():
 @pytest.mark.parametrize(
     ("code", "years", "indicator", "values"),
     [
-        ("THA", [2011, 2012, 2013], "drug_trafficking_arrests", [224000, 386000, 431000]),
+        # ONCB counts arrests for all drug offences (SPEC 2.2, rev. 2): not trafficking arrests
+        ("THA", [2011, 2012, 2013], "drug_offence_arrests", [224000, 386000, 431000]),
         ("THA", [2011, 2012, 2013], "treatment_admissions", [203000, 560000, 485000]),
         ("THA", [2011, 2012, 2013], "meth_tablets_seized", [55e6, 83e6, 120e6]),
         ("LAO", [2008, 2010], "meth_tablets_seized", [1e6, 24e6]),

@@ -9,7 +9,7 @@ from typing import Any
 
 from aseanwp.engine import Row
 from aseanwp.plan import Plan
-from aseanwp.render import fmt
+from aseanwp.render import fmt, words
 from aseanwp.render.md import esc, table
 
 CHART_COLOURS = "#0969da, #cf222e"  # series blue, target red: readable in GitHub's light and dark themes
@@ -21,11 +21,13 @@ def chart_data(row: Row) -> dict[str, Any] | None:
         return None
     return {
         "indicator": row.indicator,
+        "dimensions": row.dimensions,
         "unit": row.unit,
         "years": [y for y, _ in row.history],
         "values": [v for _, v in row.history],
         "target": row.target,
         "coverage": row.coverage,
+        "excluded": row.excluded,
     }
 
 
@@ -58,8 +60,9 @@ def indicator_name(plan: Plan, indicator: str) -> str:
     return ind.name if ind else indicator
 
 
-def coverage_words(plan: Plan, coverage: list[str] | None) -> str:
-    return f"{len(coverage or [])} of {len(plan.members)} members"
+def coverage_words(plan: Plan, data: dict[str, Any]) -> str:
+    """'7 of 9 applicable': the members whose figures the chart sums."""
+    return words.members_text(plan, data["coverage"] or [], data["excluded"])
 
 
 def chart(plan: Plan, data: dict[str, Any]) -> str:
@@ -67,7 +70,7 @@ def chart(plan: Plan, data: dict[str, Any]) -> str:
     name = indicator_name(plan, data["indicator"])
     unit = unit_words(data["unit"])
     top = max([*data["values"], *([data["target"]] if data["target"] is not None else [])])
-    title = f"{name}, {plan.region.name} ({coverage_words(plan, data['coverage'])})"
+    title = f"{name}, {plan.region.name} ({coverage_words(plan, data)})"
     lines = [
         "```mermaid",
         "---",
@@ -91,8 +94,7 @@ def chart(plan: Plan, data: dict[str, Any]) -> str:
         [str(y), fmt.number(v), *([fmt.number(data["target"])] if has_target else [])]
         for y, v in zip(data["years"], data["values"], strict=True)
     ]
-    caption = (
-        f"Like-for-like sum over the {coverage_words(plan, data['coverage'])} with figures for every year shown"
-        + ("; the second line is the target." if has_target else ".")
+    caption = f"Like-for-like sum over the {coverage_words(plan, data)} with figures for every year shown" + (
+        "; the second line is the target." if has_target else "."
     )
     return "\n".join(lines) + "\n\n" + caption + "\n\n" + table(header, rows, "rrr")

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from aseanwp.plan import Plan
 
+# One symbol per status, so that a status reads without colour; in the order of the legend.
 SYMBOLS = {
     "target_achieved": "✓",
     "substantial_progress": "▲",
@@ -14,7 +15,10 @@ SYMBOLS = {
     "limited_progress": "→",
     "deterioration": "▼",
     "held_at_zero": "○",
+    "mixed": "⇅",
+    "uncertain": "≈",
     "not_comparable": "≠",
+    "insufficient_coverage": "◌",
     "not_available": "?",
     "context": "·",
 }
@@ -25,7 +29,10 @@ COLOURS = {
     "limited_progress": "dark_orange",
     "deterioration": "bold red",
     "held_at_zero": "cyan",
+    "mixed": "blue",
+    "uncertain": "blue",
     "not_comparable": "magenta",
+    "insufficient_coverage": "magenta",
     "not_available": "dim",
     "context": "dim",
 }
@@ -98,9 +105,31 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(_SPARK[round((v - lo) / (hi - lo) * (len(_SPARK) - 1))] for v in values)
 
 
-def status_text(plan: Plan, status: str) -> str:
-    """The status as a symbol and the plan's words, readable without colour."""
-    return f"{SYMBOLS.get(status, '?')} {plan.progress.label(status)}"
+def status_text(plan: Plan, status: str, target: bool = False) -> str:
+    """The status as a symbol and the plan's words, readable without colour. ``target``: rated against a path to
+    a target, so the words may speak of being on track (SPEC 4, rev. 2)."""
+    return f"{SYMBOLS.get(status, '?')} {plan.progress.label(status, target)}"
+
+
+def legend_items(plan: Plan) -> list[str]:
+    """Each status as symbol and words; where the words differ with a target, both ("▲ On track (against a
+    target) or Strong improvement (no target)")."""
+    out = []
+    for s in STATUS_ORDER:
+        with_target, without = plan.progress.label(s, True), plan.progress.label(s, False)
+        words = with_target if with_target == without else f"{with_target} (against a target) or {without} (no target)"
+        out.append(f"{SYMBOLS[s]} {words}")
+    return out
+
+
+def share(x: float) -> str:
+    """A share as a whole percentage that never rounds to a claim: 99.6% is '>99%', 0.3% is '<1%'."""
+    pct = x * 100
+    if 99 < pct < 100:
+        return ">99%"
+    if 0 < pct < 1:
+        return "<1%"
+    return f"{pct:.0f}%"
 
 
 def spread(plan: Plan, statuses: Sequence[str]) -> str:

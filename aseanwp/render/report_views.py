@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from aseanwp.engine import JSON_FIELDS, Report, Row, headline
-from aseanwp.render import fmt
+from aseanwp.plan import Plan
+from aseanwp.render import fmt, words
 from aseanwp.render.charts import chart, chart_data
 from aseanwp.render.md import esc, table
 from aseanwp.textsafe import clean, json_safe
@@ -75,14 +76,18 @@ def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]
 
 
 def as_json(report: Report) -> str:
+    figures, illustrative = report.figures()
     head = {
         "format_version": 1,
         "plan": report.plan.title,
         "baseline_year": report.plan.baseline_year,
         "year": report.year,
+        "figures": figures,
+        "illustrative_figures": illustrative,
     }
     summaries = [{**s.as_dict(), "score": _num(s.score)} for s in report.summaries]
-    return json_document(head, {"rows": map(_row_doc, report.rows), "benchmarks": summaries})
+    verdicts = [{**v.as_dict(), "score": _num(v.score)} for v in report.verdicts]
+    return json_document(head, {"rows": map(_row_doc, report.rows), "benchmarks": summaries, "goals": verdicts})
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
@@ -105,12 +110,26 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
-def _csv_value(field: str, value: Any) -> Any:
+def _flat(value: Any) -> str:
+    """A nested value in one CSV cell: objects as key=value pairs, lists joined."""
     if isinstance(value, dict):
-        return ";".join(f"{k}={v}" for k, v in value.items())
+        return ",".join(f"{k}={_flat(v)}" for k, v in value.items())
     if isinstance(value, list):
-        if value and isinstance(value[0], dict):  # excluded: code=reason
-            return ";".join(f"{e['code']}={e['reason']}" for e in value)
+        return "+".join(_flat(v) for v in value)
+    return "" if value is None else str(_num(value))
+
+
+def _csv_value(field: str, value: Any) -> Any:
+    """Lists joined with ';', objects as key=value pairs joined with ';' (SPEC 3); a note as code(key=value,...)."""
+    if isinstance(value, dict):
+        return ";".join(f"{k}={_flat(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            if field == "excluded":
+                return ";".join(f"{e['code']}={e['reason']}" for e in value)
+            return ";".join(
+                d["code"] + "(" + ",".join(f"{k}={_flat(v)}" for k, v in d.items() if k != "code") + ")" for d in value
+            )
         return ";".join(str(v) for v in value)
     return value
 
@@ -128,59 +147,79 @@ def as_csv(report: Report) -> str:
 # --- Markdown ------------------------------------------------------------------------------------------------
 
 
-def display_unit(row: Row) -> str:
-    """A region row of a yes/no indicator counts the members at yes."""
-    return "count" if row.region and row.unit == "yes_no" else row.unit
-
-
-def _coverage(report: Report, row: Row) -> str:
-    """n/N members summed (or rated, for a rate); nothing for a context rate, which is neither."""
-    if row.coverage is None or (row.counts is not None and row.status == "context"):
-        return ""
-    return f"{len(row.coverage)}/{len(report.plan.members)}"
-
-
 def legend(report: Report) -> str:
+    return "Statuses: " + "; ".join(esc(item) for item in fmt.legend_items(report.plan)) + "."
+
+
+def illustrative_warning(report: Report) -> str:
+    """The warning every output carries when a figure shown is made up for demonstration (SPEC 5, rev. 2)."""
+    figures, illustrative = report.figures()
+    if not illustrative:
+        return ""
+    verb = "is" if illustrative == 1 else "are"
+    return (
+        f"Warning: illustrative figures. {illustrative:,} of the {figures:,} figures used {verb} marked illustrative "
+        "in their source: demonstration data, not official statistics. Do not quote them as a member's figures."
+    )
+
+
+def _status(report: Report, r: Row) -> str:
+    return fmt.status_text(report.plan, r.status, r.target_path)
+
+
+def _coverage_cell(report: Report, r: Row) -> str:
+    text = words.coverage(report.plan, r)
+    lead = words.dominant(report.plan, r)
+    return f"{text}; {lead}" if lead and text else text
+
+
+def _verdict_line(report: Report, goal: str) -> str:
     plan = report.plan
-    return "Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(plan.progress.label(s))}" for s in fmt.STATUS_ORDER) + "."
+    v = next((v for v in report.verdicts if v.goal == goal), None)
+    if v is None:
+        return ""
+    text = f"Verdict for {plan.region.name}: **{esc(fmt.status_text(plan, v.status, v.target_path))}**"
+    if v.score is not None:
+        text += f" (score {fmt.score(v.score)}, from {', '.join(v.rated)})"
+    if v.unrated:
+        text += "; not rated: " + ", ".join(f"{b} ({esc(plan.progress.label(s))})" for b, s in v.unrated.items())
+    return text + "."
 
 
 def as_markdown(report: Report, detail: bool = False) -> str:
     plan = report.plan
-    out = [
-        f"# Progress against the {plan.baseline_year} baseline, {report.year}",
-        "",
-        f"{esc(plan.title)}.",
-        "",
-        legend(report),
-        "",
-    ]
+    out = [f"# Progress against the {plan.baseline_year} baseline, {report.year}", "", f"{esc(plan.title)}.", ""]
+    warning = illustrative_warning(report)
+    if warning:
+        head, _, rest = warning.partition(". ")
+        out += [f"> **{esc(head)}.** {esc(rest)}", ""]
+    out += [legend(report), ""]
     region_shown = _region_shown(report)  # once: asked per row, it made 23,000 rows take seconds
     for goal in plan.goals:
         benchmarks = [b for b in plan.benchmarks if b.goal == goal.id and _has(report, b.id)]
         if not benchmarks:
             continue
         out += [f"## Goal {goal.id}: {esc(goal.title)}", ""]
+        verdict = _verdict_line(report, goal.id) if region_shown else ""
+        if verdict:
+            out += [verdict, ""]
         for b in benchmarks:
             s = report.summary(b.id, plan.region.code)
-            head = f"### {b.id} {esc(b.text)}"
-            out += [head, ""]
+            out += [f"### {b.id} {esc(b.text)}", ""]
             if s is not None:
-                out += [
-                    f"{plan.region.name}: **{esc(fmt.status_text(plan, s.status))}** (score {fmt.score(s.score)})",
-                    "",
-                ]
+                status = fmt.status_text(plan, s.status, s.target_path)
+                out += [f"{esc(plan.region.name)}: **{esc(status)}** (score {fmt.score(s.score)})", ""]
             rows = [r for r in report.rows if r.benchmark == b.id and (detail or r.region or not region_shown)]
             body = [
                 [
                     f"`{r.indicator}`" + (f" ({esc(', '.join(r.dimensions.values()))})" if r.dimensions else ""),
                     esc(plan.name_of(r.country)),
-                    f"{fmt.number(r.base_value, display_unit(r))} ({r.base_year})" if r.base_year else "–",
-                    f"{fmt.number(r.value, display_unit(r))} ({r.year})" if r.year else "–",
-                    esc(fmt.change(r.change, r.change_pct, r.change_pp, display_unit(r))),
-                    _coverage(report, r),
-                    esc(fmt.status_text(plan, r.status)),
-                    esc(", ".join(r.flags)),
+                    f"{words.number(plan, r, r.base_value)} ({r.base_year})" if r.base_year else "–",
+                    esc(words.figure(plan, r, with_year=True)),
+                    esc(words.change(plan, r)),
+                    esc(_coverage_cell(report, r)),
+                    esc(_status(report, r)),
+                    esc(", ".join(f.replace("_", " ") for f in r.flags)),
                 ]
                 for r in rows
             ]
@@ -188,9 +227,18 @@ def as_markdown(report: Report, detail: bool = False) -> str:
                 table(
                     ["Indicator", "Member", "Baseline", "Latest", "Change", "Coverage", "Status", "Flags"],
                     body,
-                    "llrrrrll",
+                    "llrrrlll",
                 )
             )
+            notes = [
+                f"- `{r.indicator}`{' (' + esc(', '.join(r.dimensions.values())) + ')' if r.dimensions else ''}, "
+                f"{esc(plan.name_of(r.country))}: {esc(words.note(plan, r, n))}"
+                for r in rows
+                for n in r.notes
+                if n["code"] not in ("stale", "baseline_substituted")  # the cells say those
+            ]
+            if notes:
+                out += ["Notes:", "", *notes, ""]
             lead = headline(report, b.id) if region_shown else None
             figures = chart_data(lead) if lead is not None else None
             if figures is not None:
@@ -209,18 +257,9 @@ def _region_shown(report: Report) -> bool:
 # --- terminal ------------------------------------------------------------------------------------------------
 
 
-def _figure(value: float | None, year: int | None, expected: int, unit: str) -> str:
-    """A figure in a column headed by its year; the year is shown only when it differs (stale, substituted)."""
-    if year is None:
-        return "–"
-    shown = fmt.number(value, unit)
-    return shown if year == expected else f"{shown} ({year})"
-
-
-def _table_change(row: Row) -> str:
-    if row.region and row.unit == "yes_no":  # members at yes: the count moved, a percentage would mislead
-        return fmt.change(row.change, None, None, "count")
-    return fmt.change(row.change, row.change_pct, row.change_pp, display_unit(row))
+def _all(plan: Plan, r: Row) -> str:
+    """Every member's latest figure, where it differs from the like-for-like sum."""
+    return words.number(plan, r, r.all_value) if r.all_value is not None and r.all_value != r.value else ""
 
 
 def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str:
@@ -235,6 +274,9 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
 
     plan = report.plan
     parts: list[Any] = []
+    warning = illustrative_warning(report)
+    if warning:
+        parts += [Text(warning, style="bold yellow"), Text("")]
     region_code = plan.region.code
     with_region = _region_shown(report)
     show_members = detail or not with_region
@@ -247,6 +289,15 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
         if not benchmarks:
             continue
         parts.append(Rule(Text(f"Goal {goal.id}: {clean(goal.title)}"), align="left"))
+        verdict = next((v for v in report.verdicts if v.goal == goal.id), None) if with_region else None
+        if verdict is not None:
+            line = Text("verdict: ")
+            line.append(
+                fmt.status_text(plan, verdict.status, verdict.target_path), style=fmt.COLOURS.get(verdict.status, "")
+            )
+            if verdict.unrated:
+                line.append(f"   not rated: {', '.join(verdict.unrated)}", style="dim")
+            parts.append(line)
         for b in benchmarks:
             summaries = [s for s in report.summaries if s.benchmark == b.id]
             region = next((s for s in summaries if s.country == region_code), None)
@@ -260,7 +311,8 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
             if lead is not None:
                 if lead is not region:
                     line.append(f"{lead.country}: ")
-                line.append(fmt.status_text(plan, lead.status), style=fmt.COLOURS.get(lead.status, ""))
+                text = fmt.status_text(plan, lead.status, lead.target_path)
+                line.append(text, style=fmt.COLOURS.get(lead.status, ""))
                 line.append(f"  score {fmt.score(lead.score)}")
             if members and lead is region:
                 line.append(f"   members: {fmt.spread(plan, [s.status for s in members])}", style="")
@@ -271,7 +323,9 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
                 t.add_column("who", no_wrap=True)
             t.add_column(str(plan.baseline_year), justify="right", no_wrap=True)
             t.add_column(str(report.year), justify="right", no_wrap=True)
-            t.add_column("change", justify="right", no_wrap=True)
+            if with_region:
+                t.add_column("all", justify="right", no_wrap=True)
+            t.add_column("change", justify="right", overflow="fold")
             t.add_column("trend", no_wrap=True)
             if with_region:
                 t.add_column("cover", justify="right", no_wrap=True)
@@ -281,20 +335,23 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
             for r in report.rows:
                 if r.benchmark != b.id or (not r.region and not show_members):
                     continue
-                if r.dimensions and not detail:
+                if r.dimensions and not detail and not r.headline:
                     continue
                 label = r.indicator + (f" ({', '.join(r.dimensions.values())})" if r.dimensions else "")
-                unit = display_unit(r)
                 who = [r.country] if show_members else []
+                base = words.number(plan, r, r.base_value) if r.base_year is not None else "–"
+                if r.base_year is not None and r.base_year != plan.baseline_year:
+                    base += f" ({r.base_year})"
                 t.add_row(
                     clean(label),
                     *who,
-                    _figure(r.base_value, r.base_year, plan.baseline_year, unit),
-                    _figure(r.value, r.year, report.year, unit),
-                    _table_change(r),
+                    base,
+                    words.figure(plan, r, report.year),
+                    *([_all(plan, r)] if with_region else []),
+                    words.change(plan, r, with_since=False),
                     fmt.sparkline([v for _, v in r.history]),
-                    *([_coverage(report, r)] if with_region else []),
-                    Text(fmt.status_text(plan, r.status), style=fmt.COLOURS.get(r.status, "")),
+                    *([words.coverage(plan, r, short=True)] if with_region else []),
+                    Text(_status(report, r), style=fmt.COLOURS.get(r.status, "")),
                     *(
                         [
                             fmt.spread(plan, spread.get((r.indicator, tuple(r.dimensions.items())), []))
@@ -307,5 +364,14 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
                 )
             parts.append(t)
             parts.append(Text(""))
+    if with_region:
+        parts.append(
+            Text(
+                f"{plan.baseline_year} and {report.year}: the like-for-like sum over the members with both figures; "
+                "all: every member's latest figure, where it differs; cover: members in the sum / members "
+                "(* not counting those not applicable), and the sum's share of all",
+                style="dim",
+            )
+        )
     parts.append(Text(legend(report).replace("\\", ""), style="dim"))
     return render(Group(*parts), to_file=to_file)

@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from aseanwp.plan import Plan
-from aseanwp.render import fmt
+from aseanwp.render import fmt, words
 from aseanwp.render.charts import chart, indicator_name, unit_words
 from aseanwp.render.md import esc, table
 from aseanwp.textsafe import json_safe
@@ -20,8 +20,8 @@ def as_json(doc: dict[str, Any]) -> str:
     return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _status(plan: Plan, status: str) -> str:
-    return esc(fmt.status_text(plan, status))
+def _status(plan: Plan, status: str, target: bool = False) -> str:
+    return esc(fmt.status_text(plan, status, target))
 
 
 def _spread(counts: dict[str, int]) -> str:
@@ -29,30 +29,24 @@ def _spread(counts: dict[str, int]) -> str:
     return " · ".join(f"{fmt.SYMBOLS[s]} {counts[s]}" for s in fmt.STATUS_ORDER if counts.get(s))
 
 
-def _cell(plan: Plan, c: dict[str, Any] | None, unit: str, region: bool) -> str:
-    """'▼ 55,500 (+94.7%)': status symbol, latest figure, change; the year when older than the review's."""
+def _cell(plan: Plan, c: dict[str, Any] | None, data_year: int) -> str:
+    """'▼ 55,500 (+94.7%)': status symbol, latest figure (its year when older than the review's), change; region
+    cells end with their coverage."""
     if c is None:
         return "–"
-    shown_unit = "count" if region and unit == "yes_no" else unit
-    value = fmt.number(c["value"], shown_unit) if c["value"] is not None else "–"
-    if c["value"] is not None and c["stale"]:
-        value += f" in {c['year']}"
-    if c["change_pp"] is not None:
-        change = f"{fmt.signed_pp(c['change_pp'])}, {fmt.signed(c['change_pct'], '%')}"
-    elif unit == "yes_no":  # members at yes (region) or no -> yes (member): a percentage would mislead
-        change = fmt.change(c["change"], None, None, shown_unit)
-    else:
-        change = fmt.change(c["change"], c["change_pct"], c["change_pp"], shown_unit)
-    parts = [fmt.SYMBOLS.get(c["status"], "?"), value]
-    if c["value"] is not None and change not in ("–", "0", "unchanged"):
-        parts.append(f"({change})")
-    if region and c["coverage"] is not None:
-        parts.append(f"{c['coverage']}/{len(plan.members)}")
-    if region and c["value"] is None and c.get("rated") is not None:  # a rate: rated by its members, never summed
-        rated = f"{c['rated']} member{'' if c['rated'] == 1 else 's'} rated"
-        parts = [parts[0], "not summed" if c["status"] == "context" else rated]
     if "not_applicable" in c["flags"]:
-        parts = ["n/a"]
+        return "n/a"
+    region = c["country"] == plan.region.code
+    parts = [fmt.SYMBOLS.get(c["status"], "?")]
+    if region and c["counts"] is not None:  # a rate: rated by its members, never summed
+        parts.append(words.coverage(plan, c))
+        return esc(" ".join(parts))
+    parts.append(words.figure(plan, c, data_year))
+    change = words.change(plan, c)
+    if change not in ("–", "0", "unchanged", "no change"):
+        parts.append(f"({change})")
+    if region:
+        parts.append(words.coverage(plan, c, short=True))
     return esc(" ".join(parts))
 
 
@@ -60,33 +54,61 @@ def _headline_cells(plan: Plan, h: dict[str, Any] | None) -> list[str]:
     if h is None:
         return ["–"] * 5
     name = esc(indicator_name(plan, h["indicator"]))
-    if h["unit"] == "yes_no":
-        members = len(plan.members)
-        covered = len(h["coverage"] or [])  # the count is of the covered members at yes, not of all members
-        target = f" (target {fmt.number(h['target'])})" if h["target"] is not None else ""
-        return [
-            name,
-            f"{fmt.number(h['base_value'])} of {covered} ({h['base_year']})" if h["base_year"] else "–",
-            f"{fmt.number(h['value'])} of {covered} ({h['year']}){target}" if h["year"] else "–",
-            esc(fmt.change(h["change"], None, None, "count")),
-            f"{covered}/{members}",
-        ]
+    if h["dimensions"]:
+        name += " (" + esc(", ".join(v.replace("_", " ") for v in h["dimensions"].values())) + ")"
     if h["value"] is None and h["counts"]:  # a rate: never summed, rated by its members
-        return [
-            name,
-            "not summed",
-            "not summed",
-            esc(_spread(h["counts"])),
-            f"{len(h['coverage'] or [])} rated",
-        ]
-    unit = h["unit"]
-    return [
-        name,
-        f"{fmt.with_unit(h['base_value'], unit)} ({h['base_year']})" if h["base_year"] else "–",
-        f"{fmt.with_unit(h['value'], unit)} ({h['year']})" if h["year"] else "–",
-        esc(fmt.change(h["change"], h["change_pct"], h["change_pp"], unit)),
-        f"{len(h['coverage'] or [])}/{len(plan.members)}",
-    ]
+        return [name, "not summed", "not summed", esc(_spread(h["counts"])), esc(words.coverage(plan, h))]
+    unit = words.display_unit(plan, h)
+    base = f"{fmt.with_unit(h['base_value'], unit)} ({h['base_year']})" if h["base_year"] else "–"
+    latest = f"{fmt.with_unit(h['value'], unit)} ({h['year']})" if h["year"] else "–"
+    if h["all_value"] is not None and h["all_value"] != h["value"]:
+        latest += f"; all members {fmt.with_unit(h['all_value'], unit)}"
+    if h["target"] is not None:
+        latest += f" (target {fmt.number(h['target'])})"
+    return [name, base, latest, esc(words.change(plan, h)), esc(words.coverage(plan, h))]
+
+
+NOTE_GROUPS = (
+    ("Substituted baselines", ("baseline_substituted",)),
+    ("Series breaks", ("break",)),
+    ("Members left out of the {region} sums", ("excluded",)),
+    ("Coverage and agreement", ("insufficient_coverage", "mixed", "dominant")),
+    ("Stale figures", ("stale",)),
+    ("Estimates, provisional figures and ranges", ("estimate", "provisional", "range")),
+    ("Series not rated", ("headline_missing", "target_year_passed")),
+    ("Members that did not report", ("not_reported",)),
+    ("Notes in the reports", ("report_note",)),
+    ("Validation warnings", ("warning",)),
+)
+
+
+def _series_name(plan: Plan, n: dict[str, Any]) -> str:
+    name = indicator_name(plan, n["indicator"])
+    if n["dimensions"]:
+        name += " (" + ", ".join(v.replace("_", " ") for v in n["dimensions"].values()) + ")"
+    return f"{plan.name_of(n['country'])}: {name}"
+
+
+def _note_words(plan: Plan, n: dict[str, Any]) -> str:
+    """One data note of the review, worded from its record."""
+    code = n["code"]
+    if code == "not_reported":
+        return esc(f"{plan.name_of(n['member'])}: no report for {', '.join(str(y) for y in n['years'])}")
+    if code == "report_note":
+        shown = ", ".join(n["refs"][:3]) + (f" and {len(n['refs']) - 3} more" if len(n["refs"]) > 3 else "")
+        return esc(f"{n['text']} ({shown})")
+    if code == "warning":
+        where = f"{n['file']}:{n['line']}" if n["line"] else n["file"]
+        return esc(f"{where}: {n['finding']}: {n['message']}")
+    if code in ("estimate", "provisional"):
+        return esc(f"{_series_name(plan, n)}: {code} ({n['year']})")
+    row = {"country": n["country"], "unit": _unit(plan, n), "year": n.get("year")}
+    return esc(f"{_series_name(plan, n)}: {words.note(plan, row, n)}")
+
+
+def _unit(plan: Plan, n: dict[str, Any]) -> str:
+    ind = plan.indicator(n["indicator"])
+    return ind.unit if ind else ""
 
 
 def _prefix(files: list[str]) -> str:
@@ -141,10 +163,12 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         f"{nt['low']:g} / {nt['med']:g} / {nt['high']:g}; with a target, the ratio R of actual to required growth "
         f"at {wt['low']:g} / {wt['med']:g} / {wt['high']:g} (limited / moderate / substantial progress)."
     )
-    add("- Statuses: " + "; ".join(f"{fmt.SYMBOLS[s]} {esc(label)}" for s, label in m["labels"].items()) + ".")
+    add("- Statuses: " + "; ".join(esc(item) for item in fmt.legend_items(plan)) + ".")
     add(
         f"- {esc(plan.region.name)} figures are like-for-like sums over the members with a {plan.baseline_year} "
-        f"and a current figure and no series break (coverage shown as n/{len(plan.members)}); rates are never summed."
+        "and a current figure and no series break, shown with the members they cover and their share of what all "
+        f"members report; under {fmt.share(m['region_min_coverage'])} of it they are not rated. Rates are never "
+        f"summed: the region is rated only when {fmt.share(m['region_min_coverage'])} of the rated members agree."
     )
     add("")
 
@@ -170,7 +194,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         body = [
             [
                 f"**{b['id']}** {esc(b['text'])}",
-                _status(plan, b["status"]),
+                _status(plan, b["status"], b["target_path"]),
                 esc(_spread(b["member_statuses"])),
                 *_headline_cells(plan, b["headline"]),
             ]
@@ -204,7 +228,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
         for b in goal["benchmarks"]:
             add(f"### {b['id']} {esc(b['text'])}")
             add("")
-            add(f"{esc(plan.region.name)}: {_status(plan, b['status'])}.")
+            add(f"{esc(plan.region.name)}: {_status(plan, b['status'], b['target_path'])}.")
             add("")
             inds = [plan.indicator(i) for i in b["indicators"]]
             if b["table"]:
@@ -213,7 +237,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                 for r in b["table"]:
                     region = r["country"] == plan.region.code
                     name = f"**{esc(r['name'])}**" if region else esc(r["name"])
-                    cells = [_cell(plan, c, i.unit, region) for c, i in zip(r["cells"], inds, strict=True) if i]
+                    cells = [_cell(plan, c, rv["data_year"]) for c in r["cells"]]
                     rows.append([name, *cells])
                 add(table(header, rows, "l" + "r" * len(inds)))
             else:
@@ -230,7 +254,7 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
                 for r in bd["rows"]:
                     region = r["country"] == plan.region.code
                     name = f"**{esc(r['name'])}**" if region else esc(r["name"])
-                    rows.append([name, *[_cell(plan, c, ind.unit, region) for c in r["cells"]]])
+                    rows.append([name, *[_cell(plan, c, rv["data_year"]) for c in r["cells"]]])
                 add(table(header, rows, "l" + "r" * (len(bd["values"]) + 1)))
             if b["chart"] is not None:
                 add(chart(plan, b["chart"]))
@@ -266,22 +290,13 @@ def render(plan: Plan, doc: dict[str, Any]) -> str:
 
     add("## 5. Data notes")
     add("")
-    titles = {
-        "substituted_baselines": "Substituted baselines",
-        "breaks": "Series breaks",
-        "exclusions": f"Members left out of the {esc(plan.region.name)} sums",
-        "stale": "Stale figures",
-        "estimates_and_ranges": "Estimates, provisional figures and ranges",
-        "not_reported": "Members that did not report",
-        "report_notes": "Notes in the reports",
-        "warnings": "Validation warnings",
-    }
-    for key, heading in titles.items():
-        items = doc["notes"][key]
+    for heading, codes in NOTE_GROUPS:
+        items = [_note_words(plan, n) for n in doc["notes"] if n["code"] in codes]
+        heading = heading.format(region=esc(plan.region.name))
         add(f"**{heading}.**" + ("" if items else " None."))
         add("")
         if items:
-            out.extend(f"- {esc(i)}" for i in items)
+            out.extend(f"- {i}" for i in items)
             add("")
 
     add("## 6. Findings")

@@ -1,0 +1,230 @@
+"""The region's row of one indicator and breakdown (SPEC 4): a like-for-like sum that says how much of what members
+report it covers, or, for rates, the members' ratings when they agree."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+
+from aseanwp.dataset import Point, ref_order
+from aseanwp.engine.common import (
+    apply,
+    changes,
+    dims_of,
+    exact_sum,
+    figure,
+    has_figure,
+    ordered_flags,
+    rate_row,
+    region_target,
+    tidy,
+    up_to,
+)
+from aseanwp.engine.model import Note, Row
+from aseanwp.plan import Indicator, Plan
+from aseanwp.progress import (
+    CONTEXT,
+    HELD_AT_ZERO,
+    INSUFFICIENT_COVERAGE,
+    MIXED,
+    NOT_AVAILABLE,
+    agreement,
+    summarise,
+)
+
+DOMINANT = 0.9  # SPEC 5: a member making up 90% or more of a region figure is named
+
+
+def region_row(
+    plan: Plan,
+    ind: Indicator,
+    dims: tuple[str, ...],
+    members: dict[str, Sequence[Point]],
+    member_rows: dict[str, Row],
+    year: int,
+) -> Row:
+    """The region's row of one indicator and breakdown: a like-for-like sum, or for rates the members' ratings."""
+    d = dims_of(ind, dims)
+    row = Row(
+        ind.benchmark,
+        ind.id,
+        plan.region.code,
+        d,
+        ind.unit,
+        ind.direction_of(d),
+        region=True,
+        headline=ind.is_headline(d),
+    )
+    if ind.aggregate == "none":
+        _rate_of_rates(plan, row, member_rows)
+    else:
+        _sum(plan, ind, row, members, year)
+    return row
+
+
+def _rate_of_rates(plan: Plan, row: Row, member_rows: dict[str, Row]) -> None:
+    """Rates are never added up: the region row shows how members' series are rated, and takes a status only
+    when two thirds of the rated members agree (SPEC 4, rev. 2)."""
+    rated = {c: r for c, r in member_rows.items() if r.score is not None}
+    row.coverage = sorted(rated)
+    row.excluded = []
+    row.counts = dict(sorted(Counter(r.status for r in member_rows.values()).items()))
+    row.sources = sorted({s for r in rated.values() for s in r.sources}, key=ref_order)
+    row.illustrative = any(r.illustrative for r in rated.values())
+    if row.direction == "none":
+        row.status = CONTEXT
+        return
+    statuses = [r.status for r in rated.values()]
+    if not rated:
+        held = member_rows and all(r.status == HELD_AT_ZERO for r in member_rows.values())
+        row.status = HELD_AT_ZERO if held else NOT_AVAILABLE
+        return
+    share = plan.progress.region_min_coverage
+    if not agreement(statuses, share):
+        row.status = MIXED
+        row.notes.append({"code": "mixed", "rated": len(rated), "min_share": share})
+        return
+    row.status, row.score = summarise(statuses, [r.score for r in rated.values() if r.score is not None])
+    row.target_path = all(r.target_path for r in rated.values())
+
+
+def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point]], year: int) -> None:
+    base_year = plan.baseline_year
+    covered: dict[str, tuple[Point, Point]] = {}
+    excluded: list[dict[str, str]] = []
+    notes: list[Note] = []
+    latest: dict[str, Point] = {}  # each member's latest figure (for all_value)
+    # each member's figures by year, made once: the sums below look up years many times
+    valued: dict[str, dict[int, Point]] = {
+        code: {p.year: p for p in points if p.value is not None} for code, points in members.items()
+    }
+    for code in sorted(members):
+        points = up_to(members[code], year)
+        if not points:
+            continue
+        last = points[-1]
+        if "not_applicable" in last.flags:
+            excluded.append({"code": code, "reason": "not_applicable"})
+            notes.append({"code": "excluded", "member": code, "reason": "not_applicable"})
+            continue
+        figured = next((p for p in reversed(points) if has_figure(p)), None)
+        if figured is not None:
+            latest[code] = figured
+        base = next((p for p in points if p.year == base_year), None)
+        current = last if last.year == year else None
+        if base is None or not has_figure(base):
+            reason = "no_baseline"
+        elif current is None or not has_figure(current):
+            reason = "no_value"
+        elif base.value is None or current.value is None:
+            reason = "range"
+        elif any(p.flags and "break" in p.flags for p in points if base_year < p.year <= year):
+            reason = "break"
+        else:
+            covered[code] = (base, current)
+            continue
+        excluded.append({"code": code, "reason": reason})
+        notes.append(_excluded_note(code, reason, figured))
+    row.coverage = sorted(covered)
+    row.excluded = excluded
+    target = region_target(ind, plan) if row.direction != "none" else None
+    row.target = target.value if target else None
+    used: list[Point] = []
+    if latest:
+        row.all_value = exact_sum(figure(p) for p in latest.values())
+    if covered:
+        row.base_year, row.year = base_year, year
+        row.base_value = exact_sum(b.value for b, _ in covered.values())
+        row.value = exact_sum(c.value for _, c in covered.values())
+        used = [p for pair in covered.values() for p in pair]
+        flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
+        # the previous year: the latest earlier year in which every covered member has a value
+        for prev in range(year - 1, base_year - 1, -1):
+            at = _all_at(valued, covered, prev)
+            if at is not None:
+                row.prev_year = prev
+                row.prev_value = exact_sum(map(_value, at))
+                used.extend(at)
+                break
+        row.history, row.history_sources = _history(valued, list(covered), base_year, year)
+        row.flags = ordered_flags(flags)
+        # member by member (codes sorted), year by year: the order of <reports>/<CODE>/<YEAR>.csv references
+        years = sorted({base_year, year, *([row.prev_year] if row.prev_year is not None else [])})
+        row.sources = [valued[c][y].ref for c in covered for y in years]
+    if row.all_value is not None:
+        row.coverage_share = 1.0 if row.all_value == 0 else tidy((row.value or 0) / row.all_value)
+    row.illustrative = any(p.illustrative for p in used)
+    changes(row)
+    notes.extend(_dominant(row, covered, latest))
+    row.notes = notes
+    # a yes/no region row counts the members at yes and is rated as a count, on a straight path to its target
+    # (a count of members has a ceiling and no compound growth)
+    yes_no = ind.unit == "yes_no"
+    apply(row, rate_row(plan, row, target, False, linear=yes_no))
+    _coverage_status(plan, row)
+
+
+def _coverage_status(plan: Plan, row: Row) -> None:
+    """A like-for-like sum speaks for the region only when it covers most of what members report (SPEC 4, rev. 2);
+    it is held at zero only when no member reports a non-zero figure."""
+    if row.direction == "none" or row.coverage_share is None or not row.all_value:
+        return
+    short = row.coverage_share < plan.progress.region_min_coverage - 1e-9
+    if (short and row.status != NOT_AVAILABLE) or row.status == HELD_AT_ZERO or row.value is None:
+        row.status, row.score, row.progress_value, row.target_path = INSUFFICIENT_COVERAGE, None, None, False
+        row.notes.append(
+            {
+                "code": "insufficient_coverage",
+                "coverage_share": row.coverage_share,
+                "min_share": plan.progress.region_min_coverage,
+            }
+        )
+
+
+def _excluded_note(code: str, reason: str, latest: Point | None) -> Note:
+    note: Note = {"code": "excluded", "member": code, "reason": reason}
+    if latest is not None:
+        note.update(year=latest.year, value=latest.value)
+        if latest.value is None:
+            note.update(lower=latest.lower, upper=latest.upper)
+    return note
+
+
+def _dominant(row: Row, covered: dict[str, tuple[Point, Point]], latest: dict[str, Point]) -> Iterable[Note]:
+    """The member that makes up 90% or more of the like-for-like figure, or of all members' figures (SPEC 5)."""
+    wholes = (
+        ("value", row.value, {c: cur.value for c, (_, cur) in covered.items()}),
+        ("all_value", row.all_value, {c: figure(p) for c, p in latest.items()}),
+    )
+    for of, total, parts in wholes:
+        if not total or not parts or (of == "all_value" and total == row.value):
+            continue
+        code, most = max(parts.items(), key=lambda kv: kv[1] or 0)
+        if most and most / total >= DOMINANT:
+            yield {"code": "dominant", "member": code, "share": tidy(most / total), "of": of}
+
+
+def _history(
+    valued: dict[str, dict[int, Point]], covered: list[str], first: int, last: int
+) -> tuple[list[tuple[int, float]], list[str]]:
+    """The like-for-like sum in every year where all covered members have a value, and its sources."""
+    out = []
+    years = []
+    for y in range(first, last + 1):
+        at = _all_at(valued, covered, y)
+        if at is not None:
+            out.append((y, exact_sum(map(_value, at))))
+            years.append(y)
+    # member by member, year by year: the order of <reports>/<CODE>/<YEAR>.csv references
+    return out, [valued[c][y].ref for c in covered for y in years]
+
+
+_value = attrgetter("value")
+
+
+def _all_at(valued: dict[str, dict[int, Point]], covered: Iterable[str], year: int) -> list[Point] | None:
+    """Every covered member's figure of ``year``, or None when one of them has none."""
+    at = [valued[c].get(year) for c in covered]
+    present = list(filter(None, at))  # points are always true: this drops the Nones at C speed
+    return present if len(present) == len(at) else None
