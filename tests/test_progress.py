@@ -517,8 +517,12 @@ def spec_rating(
     target_year: int,
     nt: tuple[float, float, float],
     wt: tuple[float, float, float],
+    linear: bool = False,
 ) -> tuple[str, float | None]:
-    """SPEC 4 rules 1-8 and its scores, written from the SPEC text alone (no aseanwp.progress)."""
+    """SPEC 4 rules 1-8 and its scores, written from the SPEC text alone (no aseanwp.progress).
+
+    ``linear``: a region row counting members at yes, rated on rule 7's straight path (rev. 2).
+    """
     if direction == "none":  # 1
         return "context", None
     if value is None or base_value is None or year == base_year:  # 2
@@ -569,10 +573,11 @@ def spec_rating(
             y = ya + (x - xa) / (xb - xa) * (yb - ya)
         return min(5.0, max(-5.0, y))
 
-    if target is not None and target_year > base_year:  # 7
+    # 7; a target dated at or before the base year was missed there: rule 8 (rev. 2)
+    if target is not None and target_year > base_year:
         if target == base_value:
             return "deterioration", -5.0
-        if target == 0:
+        if target == 0 or linear:
             big_r = (value - base_value) / ((target - base_value) * (year - base_year) / (target_year - base_year))
         else:
             big_r = d * growth(base_value, value, n) / abs(growth(base_value, target, target_year - base_year))
@@ -599,13 +604,14 @@ def cases(draw):
     broken = draw(st.integers(0, 9)) == 0
     nt = draw(st.sampled_from([(0, 0.005, 0.015), (0.01, 0.02, 0.05)]))
     wt = draw(st.sampled_from([(0, 0.6, 0.95), (0.2, 0.5, 0.9)]))
-    return direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt
+    linear = draw(st.booleans())
+    return direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt, linear
 
 
 @given(cases())
 @settings(max_examples=400, deadline=None)
 def test_rate_agrees_with_an_independent_reading_of_the_spec(case):
-    direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt = case
+    direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt, linear = case
     got = rate(
         direction=direction,
         yes_no=yes_no,
@@ -617,10 +623,74 @@ def test_rate_agrees_with_an_independent_reading_of_the_spec(case):
         target=None if target is None else Target(target, target_year),
         no_target=Thresholds(low=nt[0], med=nt[1], high=nt[2]),
         with_target=Thresholds(low=wt[0], med=wt[1], high=wt[2]),
+        linear=linear,
     )
-    status, points = spec_rating(direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt)
+    status, points = spec_rating(
+        direction, yes_no, base_year, base, year, value, broken, target, target_year, nt, wt, linear
+    )
     x = got.progress_value
     if x is not None and any(math.isclose(x, b, abs_tol=1e-9) for b in (*nt, *wt)):
         return  # on a threshold two correct float paths may round to either side
     assert got.status == status, case
     assert got.score == (None if points is None else pytest.approx(points, abs=1e-9)), case
+
+
+# --- revision 2: ranges, agreement, targets whose year has passed, the straight path ---------------------------
+
+
+def test_rate_range_same_status_at_both_bounds_takes_the_mean_score():
+    from aseanwp.progress import rate_range
+
+    # base 100 (2008), 2012 a range 60 to 80, decrease, no target:
+    #   v = 1 - 0.6^(1/4) = 0.119888 and 1 - 0.8^(1/4) = 0.054258: both >= 0.02, scores 5 and 5
+    got, low, high = rate_range(60, 80, **_kwargs(base=100))
+    assert (got.status, got.score, got.flags) == (SUB, 5.0, ("range",))
+    assert (low.status, high.status) == (SUB, SUB)
+
+
+def test_rate_range_bounds_that_disagree_are_uncertain():
+    from aseanwp.progress import rate_range
+
+    got, low, high = rate_range(90, 110, **_kwargs(base=100))  # one falls, one rises
+    assert (got.status, got.score, got.progress_value) == ("uncertain", None, None)
+    assert (low.status, high.status) == (SUB, DET)
+
+
+def test_agreement_needs_two_thirds_of_the_rated_either_way():
+    from aseanwp.progress import agreement
+
+    share = 2 / 3
+    assert agreement([SUB, MOD, LIM], share)  # 2 of 3 improve: exactly two thirds
+    assert agreement([LIM, DET, SUB], share)  # 2 of 3 do not
+    assert not agreement([SUB, DET], share)  # 1 of 2 each way
+    assert not agreement([SUB, MOD, LIM, DET], share)  # 2 of 4
+    assert agreement([TA, SUB, MOD, DET], share)  # 3 of 4
+    assert not agreement([NA, CTX, HAZ], share)  # nothing rated
+    assert agreement([SUB, NA, NA], share)  # unrated series do not count
+
+
+def test_a_target_whose_year_has_passed_is_flagged_and_rated_without_a_path():
+    got = r(base=100, value=80, base_year=2011, year=2013, target=Target(50, 2010))
+    assert (got.rule, got.flags, got.on_path) == (8, ("target_year_passed",), False)
+    assert got.progress_value == pytest.approx(1 - 0.8**0.5)
+    achieved = r(base=100, value=40, base_year=2011, year=2013, target=Target(50, 2010))
+    assert (achieved.status, achieved.flags) == (TA, ())
+    on_path = r(base=100, value=80, target=Target(50, 2015))
+    assert (on_path.rule, on_path.on_path, on_path.flags) == (7, True, ())
+
+
+def test_the_straight_path_for_counts_of_members():
+    # 3 -> 5 members at yes from 2008 to 2012, target 10 by 2015: expected (10 - 3) * 4 / 7 = 4; R = 2 / 4 = 0.5
+    got = rate(
+        direction="increase", yes_no=False, base_year=2008, base=3, year=2012, value=5, broken=False,
+        target=Target(10, 2015), no_target=NT, with_target=WT, linear=True,
+    )  # fmt: skip
+    assert got.progress_value == pytest.approx(0.5)
+    assert (got.status, got.score) == (LIM, pytest.approx(-2.5 + 2.5 * 0.5 / 0.6))
+
+
+def _kwargs(base: float) -> dict[str, object]:
+    return dict(
+        direction="decrease", yes_no=False, base_year=2008, base=base, year=2012, broken=False, target=None,
+        no_target=NT, with_target=WT,
+    )  # fmt: skip
