@@ -8,7 +8,7 @@ import stat
 from collections.abc import Iterable
 from difflib import get_close_matches
 from functools import cached_property
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -74,20 +74,32 @@ Year = Annotated[int, Field(ge=1900, le=2200)]
 INDICATOR_COLUMNS = ("indicator", "value", "lower", "upper", "unit", "source", "flag", "notes", "country", "year")
 
 
+def D(text: str, **kwargs: Any) -> Any:  # noqa: N802 - reads as a field declaration
+    """A field with its description, which `aseanwp schema plan` gives editors."""
+    return Field(description=text, **kwargs)
+
+
 class _Model(BaseModel):
-    # no .inf or .nan: a target or threshold of infinity rated nothing and wrote `Infinity` (not JSON) in reports
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
+    # strict: the tool accepts exactly what the JSON Schema says (no '2008' for a year, no 1 for true), so an
+    # editor and `aseanwp validate` never disagree about a plan.
+    # No .inf or .nan: a target or threshold of infinity rated nothing and wrote `Infinity` (not JSON) in reports.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Adopted(_Model):
-    by: Text
-    date: dt.date
-    place: Text
+    """Who adopted the plan, when and where."""
+
+    by: Text = D("the meeting or body that adopted the plan")
+    # a date written plainly (YAML reads a date) or quoted (YAML 1.2 and JSON read text): both are the same date
+    date: dt.date = D("the date of adoption, YYYY-MM-DD", strict=False)
+    place: Text = D("where the plan was adopted")
 
 
 class Period(_Model):
-    start: Year
-    end: Year
+    """The years the plan runs."""
+
+    start: Year = D("the first year of the plan")
+    end: Year = D("the last year of the plan, the year of the final assessment")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -97,10 +109,12 @@ class Period(_Model):
 
 
 class Review(_Model):
-    kind: ReviewKind
-    year: Year
-    data_year: Year | None = None
-    title: Text
+    """A review of the monitoring mechanism."""
+
+    kind: ReviewKind = D("annual, midterm or final")
+    year: Year = D("the year of the meeting")
+    data_year: Year | None = D("the latest year of figures the review covers (default: its year)", default=None)
+    title: Text = D("the review's title, as its heading")
 
     @property
     def figures_year(self) -> int:
@@ -109,59 +123,81 @@ class Review(_Model):
 
 
 class Member(_Model):
-    code: Code
-    name: Text
+    """A reporting member (a country, or a province in a national plan)."""
+
+    code: Code = D("2 to 12 of A-Z, 0-9 and -: the name of the member's reports folder (ISO 3166-1 alpha-3 here)")
+    name: Text = D("the name shown in reports and reviews")
 
 
 class Goal(_Model):
-    id: Ident
-    title: Text
+    """An element of the plan's vision."""
+
+    id: Ident = D("the goal's id, e.g. I")
+    title: Text = D("the goal as the plan words it")
 
 
 class Benchmark(_Model):
-    id: Ident
-    goal: Ident
-    text: Text
+    """An agreed benchmark of a goal."""
+
+    id: Ident = D("the benchmark's id, e.g. I.a")
+    goal: Ident = D("the id of the goal it belongs to")
+    text: Text = D("the benchmark as the plan words it")
 
 
 class Action(_Model):
-    id: Ident
-    text: Text
+    """An action of an objective."""
+
+    id: Ident = D("the action's id, e.g. II.1.8")
+    text: Text = D("the action's text, verbatim")
 
 
 class Objective(_Model):
-    id: Ident
-    goal: Ident
-    title: Text
-    benchmarks: list[Ident] = Field(min_length=1)
-    actions: list[Action] = Field(default_factory=list)
+    """A numbered heading of the plan, with the benchmarks it serves and its actions."""
+
+    id: Ident = D("the objective's id, e.g. II.1")
+    goal: Ident = D("the id of the goal it belongs to")
+    title: Text = D("the heading as the plan words it")
+    benchmarks: list[Ident] = D("the ids of the benchmarks it serves", min_length=1)
+    actions: list[Action] = D("its actions, in the plan's order", default_factory=list)
 
 
 NonNegative = Annotated[float, Field(ge=0)]
 
 
 class Target(_Model):
-    value: NonNegative
-    year: Year | None = None
-    members: dict[Code, NonNegative] = Field(default_factory=dict)
-    region: NonNegative | None = None
+    """A numeric target of an indicator."""
+
+    value: NonNegative = D("the target of every member's series (1 for yes, 0 for no)")
+    year: Year | None = D("the year the target is due (default: the period's end)", default=None)
+    members: dict[Code, NonNegative] = D("a member's own target, overriding value", default_factory=dict)
+    region: NonNegative | None = D(
+        "the target of the region's row (member targets do not add up; default: none)", default=None
+    )
 
 
 class Indicator(_Model):
-    id: IndicatorId
-    name: Text
-    benchmark: Ident
-    unit: Unit
-    direction: Direction
-    aggregate: Aggregate
-    core: bool = False
-    dimensions: list[Name] = Field(default_factory=list)
-    target: Target | None = None
-    description: str = ""
-    #: a direction per dimension value, overriding ``direction`` for the series that carry it
-    directions: dict[Name, dict[Ident, Direction]] = Field(default_factory=dict)
-    #: the dimension values of the series that stands for the indicator in summaries (default: the total)
-    headline: dict[Name, Ident] | None = None
+    """An indicator of the standardised Country Report."""
+
+    id: IndicatorId = D("the id used in report files, e.g. opium_poppy_area_ha")
+    name: Text = D("the name shown in reports and reviews")
+    benchmark: Ident = D("the id of the benchmark it measures")
+    unit: Unit = D("the unit of its figures; tablets, count, persons and households take whole numbers")
+    direction: Direction = D("the desired direction; none for a context indicator, shown but not rated")
+    aggregate: Aggregate = D("sum to add members up in the region's row; none for rates, which are never added")
+    core: bool = D("every member is expected to report it every year (counted in completeness)", default=False)
+    dimensions: list[Name] = D("the breakdowns a report may give, each a column of the report", default_factory=list)
+    target: Target | None = D("a numeric target, if the plan sets one", default=None)
+    description: str = D("what to report, for the template and focal points", default="")
+    directions: dict[Name, dict[Ident, Direction]] = D(
+        "a direction per dimension value, overriding direction for the series that carry it "
+        "(e.g. {modality: {compulsory: none}})",
+        default_factory=dict,
+    )
+    headline: dict[Name, Ident] | None = D(
+        "the breakdown that stands for the indicator in summaries instead of the total, which then is context "
+        "(e.g. {modality: voluntary})",
+        default=None,
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Indicator:
@@ -193,9 +229,11 @@ class Indicator(_Model):
 
 
 class Thresholds(_Model):
-    low: float
-    med: float
-    high: float
+    """The cut points of limited, moderate and substantial progress."""
+
+    low: float = D("at or above: limited progress (below: deterioration)")
+    med: float = D("at or above: moderate progress")
+    high: float = D("at or above: substantial progress")
 
     @model_validator(mode="after")
     def _ordered(self) -> Thresholds:
@@ -205,15 +243,32 @@ class Thresholds(_Model):
 
 
 class Progress(_Model):
-    no_target: Thresholds = Thresholds(low=0, med=0.005, high=0.015)
-    with_target: Thresholds = Thresholds(low=0, med=0.6, high=0.95)
-    jump_factor: float = Field(default=10, gt=1)
-    #: the least share a like-for-like region sum must cover of what members report (by volume), and the least
-    #: share of rated members that must agree before a region row of a rate is banded; two thirds is the rule
-    #: the World Bank applies to its regional aggregates
-    region_min_coverage: float = Field(default=2 / 3, gt=0, le=1)
-    labels: dict[Status, Text] = Field(default_factory=dict)
-    labels_no_target: dict[Banded, Text] = Field(default_factory=dict)
+    """The progress measure's settings and the words shown for each status."""
+
+    no_target: Thresholds = D(
+        "thresholds of v, the annual growth rate in the desired direction, for series without a target",
+        default=Thresholds(low=0, med=0.005, high=0.015),
+    )
+    with_target: Thresholds = D(
+        "thresholds of R, the ratio of actual to required growth, for series with a target",
+        default=Thresholds(low=0, med=0.6, high=0.95),
+    )
+    jump_factor: float = D("a figure changing more than this many times in a year is a jump warning", default=10, gt=1)
+    region_min_coverage: float = D(
+        "the least share of what members report that a region sum must cover to be rated, and the least share "
+        "of rated members that must agree for a rate's region row (default two thirds, the World Bank's rule)",
+        default=2 / 3,
+        gt=0,
+        le=1,
+    )
+    labels: dict[Status, Text] = D(
+        "words per status, for rows rated against a target ('On track' promises a path to one)",
+        default_factory=dict,
+    )
+    labels_no_target: dict[Banded, Text] = D(
+        "words of the banded statuses for rows without a target (default 'Strong improvement' ...)",
+        default_factory=dict,
+    )
 
     def label(self, status: str, target: bool = False) -> str:
         """The words shown for a status; ``target``: the row was rated against a path to a target (rule 7), so
@@ -225,28 +280,33 @@ class Progress(_Model):
 
 
 class Region(_Model):
-    code: Code
-    name: Text
+    """The region, whose code names the aggregate rows."""
+
+    code: Code = D("the code of the region's rows; no member may use it")
+    name: Text = D("the name shown in reports and reviews")
 
 
 class Plan(_Model):
-    """The validated plan. Lookup tables are built once, after validation."""
+    """A work plan: its goals, benchmarks, objectives, actions, indicators and monitoring mechanism."""
 
-    format_version: Literal[1]
-    title: Text
-    adopted: Adopted
-    source: Text
-    period: Period
-    baseline_year: Year
-    reviews: list[Review] = Field(default_factory=list)
-    members: list[Member] = Field(min_length=1)
-    region: Region
-    goals: list[Goal] = Field(min_length=1)
-    benchmarks: list[Benchmark] = Field(min_length=1)
-    objectives: list[Objective] = Field(default_factory=list)
-    indicators: list[Indicator] = Field(min_length=1)
-    dimensions: dict[Name, list[Ident]] = Field(default_factory=dict)
-    progress: Progress = Progress()
+    # (lookup tables are built once, after validation: see below)
+    format_version: Literal[1] = D("the version of this file's format: 1")
+    title: Text = D("the plan's title")
+    adopted: Adopted = D("who adopted the plan, when and where")
+    source: Text = D("the document the plan is transcribed from")
+    period: Period = D("the years the plan runs")
+    baseline_year: Year = D("the year of the baseline Country Report, at or before the period's start")
+    reviews: list[Review] = D("the reviews of the monitoring mechanism", default_factory=list)
+    members: list[Member] = D("the reporting members", min_length=1)
+    region: Region = D("the region, for the aggregate rows")
+    goals: list[Goal] = D("the elements of the plan's vision", min_length=1)
+    benchmarks: list[Benchmark] = D("the agreed benchmarks", min_length=1)
+    objectives: list[Objective] = D("the plan's numbered headings, with their actions", default_factory=list)
+    indicators: list[Indicator] = D("the indicators of the standardised Country Report", min_length=1)
+    dimensions: dict[Name, list[Ident]] = D(
+        "each breakdown's name and its allowed values, e.g. population: [students, youth]", default_factory=dict
+    )
+    progress: Progress = D("the progress measure's settings and words", default=Progress())
 
     # lookups -------------------------------------------------------------------------------------------
     # Cached properties, not pydantic private attributes: those are read through BaseModel.__getattr__, which
@@ -400,7 +460,26 @@ def _schema_findings(exc: ValidationError, located: Located, file: str) -> Itera
         else:
             shown = err.get("input")
             value = f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
-            yield finding(file, line, "schema", f"{where}: {err['msg']}{value}", "see `aseanwp schema plan`")
+            yield finding(file, line, "schema", f"{where}: {err['msg']}{value}", _type_hint(err["type"], shown))
+
+
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+def _type_hint(kind: str, given: object) -> str:
+    """How to write a value of the right type, for the mistakes YAML makes easy."""
+    if kind == "string_type" and isinstance(given, bool | int | float):
+        return "quote it (e.g. code: 'NO' or title: '2009'): unquoted, YAML reads it as a boolean or number"
+    if kind == "bool_type" and isinstance(given, str) and given.lower() in _YAML11_BOOLS:
+        return f"write true or false: YAML 1.2 reads '{given}' as text"
+    if kind in ("int_type", "float_type") and isinstance(given, str):
+        plain = given.replace("_", "").replace(",", "").strip()
+        if plain.lstrip("-").replace(".", "", 1).isdigit():
+            return f"write the number without quotes or separators: {plain}"
+        return "write a number"
+    if kind == "bool_type":
+        return "write true or false"
+    return "see `aseanwp schema plan`"
 
 
 def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:

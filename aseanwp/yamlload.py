@@ -3,10 +3,15 @@
 The node graph is composed (never constructed by PyYAML, so no tag can run code), then turned into plain Python
 data by our own walk, which refuses duplicate keys, tags, and alias expansion or nesting beyond sane bounds, and
 records the line of every value by its path (``("indicators", 3, "unit")``).
+
+Plain scalars are read as YAML 1.2 reads them (the core schema), as editors and JSON Schema tools do: only
+true/false are booleans, so a member code ``NO`` or ``ON`` stays text, and ``010`` is ten, not eight. PyYAML
+reads YAML 1.1, where ``no`` is false; left to it, the tool and the schema would disagree about the same file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +30,38 @@ MAX_DEPTH = 64
 MAX_BYTES = 16 * 1024 * 1024
 
 Path = tuple[str | int, ...]
+
+# The YAML 1.2 core schema's plain scalars (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+_RESOLVED = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+def core_scalar(text: str) -> Any:
+    """A plain scalar by the YAML 1.2 core schema: null, bool, int, float, or the text itself."""
+    if _NULL.fullmatch(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _OCT.fullmatch(text):
+        return int(text[2:], 8)
+    if _HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INF.fullmatch(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.fullmatch(text):
+        return float("nan")
+    return text
 
 
 class YamlProblem(Exception):
@@ -136,9 +173,12 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag == _STR:  # most of a plan: skip the constructor's bookkeeping
+        plain = isinstance(node, yaml.ScalarNode) and not node.style  # None from PyYAML, "" from libyaml
+        if node.tag == _STR and not plain:  # quoted or a block: text; most of a plan skips the constructor
             return node.value
-        return self.constructor.construct_object(node)
+        if plain and (node.tag in _RESOLVED or node.tag == _STR):
+            return core_scalar(node.value)  # YAML 1.2, not PyYAML's 1.1 (see the module's docstring)
+        return self.constructor.construct_object(node)  # dates: PyYAML's timestamps
 
 
 def load(text: str, file: str) -> Located:

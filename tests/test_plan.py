@@ -13,6 +13,7 @@ import yaml
 from conftest import PLAN, SEED, invoke_cli
 
 from aseanwp.plan import Plan, PlanError, load_plan
+from aseanwp.yamlload import load as load_yaml
 
 # --- the seed -----------------------------------------------------------------------------------------------
 
@@ -540,3 +541,76 @@ def test_a_dimension_cannot_take_a_standard_column_name(tmp_path: Path, name: st
     found = problems(tmp_path, MINIMAL + f"dimensions:\n  {name}: [a, b]\n")
     assert [code for _, code, _, _ in found] == ["schema"]
     assert f"'{name}' has the name of a standard report column" in found[0][2]
+
+
+# --- one reading of the plan for the tool, editors and JSON Schema tools (YAML 1.2, strict types) ---------------
+
+SCHEMAS = PLAN.parent.parent / "schemas"
+
+
+def test_the_committed_schemas_are_what_the_tool_prints() -> None:
+    """Editors read schemas/*.json (data/workplan.yaml names it in its yaml-language-server modeline)."""
+    assert (SCHEMAS / "workplan.schema.json").read_text(encoding="utf-8") == invoke_cli("schema", "plan").stdout
+    assert (SCHEMAS / "report-row.schema.json").read_text(encoding="utf-8") == invoke_cli("schema", "report").stdout
+    first = PLAN.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/workplan.schema.json"
+
+
+def test_every_schema_property_says_what_it_is() -> None:
+    schema = json.loads(invoke_cli("schema", "plan").stdout)
+    models = {"Plan": schema, **schema["$defs"]}
+    for name, model in models.items():
+        assert model.get("description"), name
+        assert "Lookup" not in model["description"]  # no developer notes in what editors show
+        for prop, spec in model.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{prop}"
+
+
+@pytest.mark.parametrize(
+    ("edit", "hint"),
+    [
+        ("baseline_year: 2008", "baseline_year: '2008'"),
+        ("    core: true", "    core: 1"),
+        ("    core: true", "    core: yes"),
+    ],
+)
+def test_the_tool_refuses_what_the_schema_refuses(
+    tmp_path: Path, plan_validator: jsonschema.Draft202012Validator, edit: str, hint: str
+) -> None:
+    text = PLAN.read_text(encoding="utf-8").replace(edit, hint, 1)
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as exc:
+        load_plan(path)
+    assert [f.code for f in exc.value.findings] == ["schema"]
+    data = load_yaml(text, "plan.yaml").data
+    data["adopted"]["date"] = data["adopted"]["date"].isoformat()
+    assert not plan_validator.is_valid(data)
+
+
+def test_yaml_1_2_booleans_only_so_a_member_called_no_stays_text(tmp_path: Path) -> None:
+    text = PLAN.read_text(encoding="utf-8").replace("{code: BRN, name: Brunei Darussalam}", "{code: NO, name: Norway}")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_plan(path).member("NO") is not None
+    data = load_yaml("a: NO\nb: yes\nc: 010\nd: 0o17\ne: true\nf: 1_000\ng: 12:30\n", "x").data
+    assert data == {"a": "NO", "b": "yes", "c": 10, "d": 15, "e": True, "f": "1_000", "g": "12:30"}
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        ("baseline_year: '2008'", "write the number without quotes or separators: 2008"),
+        ("baseline_year: 2_008", "write the number without quotes or separators: 2008"),
+        ("title: 2009", "quote it"),
+    ],
+)
+def test_type_mistakes_get_a_hint(tmp_path: Path, line: str, hint: str) -> None:
+    key = line.split(":")[0]
+    text = "\n".join(line if x.startswith(f"{key}:") else x for x in PLAN.read_text(encoding="utf-8").splitlines())
+    path = tmp_path / "plan.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(PlanError) as exc:
+        load_plan(path)
+    (found,) = exc.value.findings
+    assert hint in found.hint
