@@ -483,18 +483,35 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
 @click.argument("kind", type=click.Choice(["annual", "midterm", "final"]))
 @click.option("--year", type=int, default=None, help="The meeting year of an annual review [default: the latest].")
 @format_option("markdown", "json")
+@click.option(
+    "--previous",
+    metavar="FILE",
+    default=None,
+    help="An earlier review's JSON (review --format json): figures it gave that were revised since are listed.",
+)
 @OUTPUT
 @SKIP_INVALID
 @pass_context
-def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: str | None, skip_invalid: bool) -> None:
+def review_command(
+    obj: Context, kind: str, year: int | None, fmt: str, previous: str | None, output: str | None, skip_invalid: bool
+) -> None:
     """The annual, mid-term or final review summary, as Markdown for the meeting record.
 
-    The mid-term and final reviews take their years from the plan; an annual review takes --year.
+    The mid-term and final reviews take their years from the plan; an annual review takes --year. Changes are
+    given from the baseline and since the earlier review (the previous annual review; the mid-term for the final
+    assessment).
     """
     from aseanwp.completeness import grid
     from aseanwp.engine import compute
     from aseanwp.render import review_md
-    from aseanwp.review import build, reports_commit
+    from aseanwp.review import build, earlier_review, load_previous, reports_commit
+
+    earlier_doc = None
+    if previous is not None:
+        try:
+            earlier_doc = load_previous(previous)
+        except ValueError as exc:
+            raise Failure(str(exc)) from None
 
     plan = obj.plan()
     if kind != "annual" and year is not None:
@@ -513,7 +530,10 @@ def review_command(obj: Context, kind: str, year: int | None, fmt: str, output: 
     cells, years_range = grid(plan, data, outcome.found, up_to=rv.figures_year)
     report = compute(plan, data, rv.figures_year)
     warnings = [f for f in outcome.findings if f.severity == "warning"]
-    doc = build(plan, rv, report, data, cells, years_range, warnings, reports_commit(obj.reports))
+    before = earlier_review(plan, rv)
+    earlier = (before, compute(plan, data, before.figures_year)) if before is not None else None
+    commit = reports_commit(obj.reports)
+    doc = build(plan, rv, report, data, cells, years_range, warnings, commit, earlier, earlier_doc)
     write(review_md.as_json(doc) if fmt == "json" else review_md.render(plan, doc), output)
 
 

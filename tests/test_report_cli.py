@@ -374,7 +374,7 @@ xychart-beta
     line [100, 90, 80]
 ```
 
-Like-for-like sum over the 2 of 2 applicable with figures for every year shown.
+Like-for-like sum of the 2 members with a figure in every year shown (2 of 2 applicable).
 
 | Year | Area, Region (ha) |
 | ---: | ---: |
@@ -407,7 +407,7 @@ xychart-beta
     line [1, 1, 2]
 ```
 
-Like-for-like sum over the 3 of 3 members with figures for every year shown.
+Like-for-like sum of the 3 members with a figure in every year shown (3 of 3 members).
 
 | Year | Policy, Region (members at yes) |
 | ---: | ---: |
@@ -457,7 +457,7 @@ xychart-beta
     line [16, 17, 18]
 ```
 
-Like-for-like sum over the 3 of 3 members with figures for every year shown.
+Like-for-like sum of the 3 members with a figure in every year shown (3 of 3 members).
 
 | Year | Seizures, Region (kg) |
 | ---: | ---: |

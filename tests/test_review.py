@@ -46,16 +46,31 @@ CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # markdown-it (like GitHub) splits table rows on every pipe not directly preceded by a backslash.
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
 SECTIONS = [
-    "1. Reporting completeness",
-    "2. Summary",
-    "3. Benchmarks",
-    "4. Actions: stock-take",
-    "5. Data notes",
-    "6. Findings",
-    "7. Recommendations",
-    "8. Sources",
+    "Executive summary",
+    "1. Scorecard",
+    "2. Reporting completeness",
+    "3. Summary by goal",
+    "4. Benchmarks",
+    "5. Actions: stock-take",
+    "6. Data notes",
+    "7. Findings",
+    "8. Recommendations",
+    "Annex A. Method",
+    "Annex B. Comparability of figures",
+    "Annex C. Actions by member",
+    "Annex D. Sources",
 ]
-ACTION_HEADER = ["Action", "not started", "planned", "ongoing", "completed", "not applicable", "not reported"]
+S = {name.split(". ")[-1] if ". " in name else name: name for name in SECTIONS}  # "Summary by goal" -> "3. ..."
+ACTION_HEADER = [
+    "Action",
+    "Text (first sentence)",
+    "not started",
+    "planned",
+    "ongoing",
+    "completed",
+    "not applicable",
+    "not reported",
+]
 PLACEHOLDER = "To be written by the review team."
 
 # The golden documents: file name -> arguments of `review`.
@@ -543,12 +558,12 @@ def test_plan_text_cannot_break_the_markdown(small: Workspace, tmp_path: Path):
 
 
 @pytest.mark.parametrize("args", [GOLDEN[n] for n in GOLDEN if n.endswith(".md")], ids=lambda a: a[0])
-def test_all_eight_parts_in_order(small: Workspace, args: tuple[str, ...]):
+def test_every_part_in_order(small: Workspace, args: tuple[str, ...]):
     parsed = check_markdown(small.out(*args))
     tokens, headings = parsed["tokens"], parsed["headings"]
     doc = small.doc(*args)
     rv = doc["review"]
-    # 1. heading: plan, review, meeting year and data year; data; method and thresholds; legend
+    # heading: plan, review, meeting year and data year; data; method and thresholds; legend
     assert headings[0][0] == 1 and str(rv["year"]) in headings[0][1]
     assert [h for level, h in headings if level == 2] == SECTIONS
     head = tokens[: next(i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2")]
@@ -556,18 +571,31 @@ def test_all_eight_parts_in_order(small: Workspace, args: tuple[str, ...]):
     assert "Tiny test plan 2009-2012" in head_text
     assert f"meeting of {rv['year']}" in head_text and f"covering figures up to {rv['data_year']}" in head_text
     assert f"Data: {doc['data']['files']} country report files" in head_text
-    assert "Method:" in head_text and "0 / 0.005 / 0.015" in head_text and "0 / 0.6 / 0.95" in head_text
+    assert "Method: Annex A" in head_text and "0 / 0.005 / 0.015" in head_text and "0 / 0.6 / 0.95" in head_text
     assert "Statuses:" in head_text and "Target achieved" in head_text
-    # 2. completeness: members by years from the baseline to the data year
-    ((_, comp),) = tables(section(tokens, SECTIONS[0]))
+    # executive summary first: a verdict per goal, the largest changes, what could not be assessed
+    summary_text = [plain(t) for t in section(tokens, S["Executive summary"]) if t.type == "inline"]
+    assert summary_text[0] == "Verdict by goal."
+    assert [x.split(" (")[0] for x in summary_text if x.startswith("Goal ")] == ["Goal I", "Goal II"]
+    assert any(x.startswith("Largest changes since 2008") for x in summary_text)
+    assert "Not assessed." in summary_text
+    # scorecard: members and the region by benchmarks
+    ((_, card),) = tables(section(tokens, S["Scorecard"]))
+    assert card[0] == ["Member", "I.a", "I.b", "II.a", "II.b"]
+    assert [r[0] for r in card[1:]] == ["Aland", "Bee | Co*", "Ceeland", "Region"]
+    # completeness: members by years from the baseline to the data year, then every series of a region row
+    (_, comp), (_, series) = tables(section(tokens, S["Reporting completeness"]))
     assert comp[0] == ["Member", *[str(y) for y in range(2008, rv["data_year"] + 1)]]
     assert [r[0] for r in comp[1:]] == ["Aland", "Bee | Co*", "Ceeland"]
-    # 3. summary: one table per goal, a row per benchmark
-    summary = tables(section(tokens, SECTIONS[1]))
-    assert [len(rows) - 1 for _, rows in summary] == [2, 2]
+    assert series[0] == ["Series", "Core", str(rv["data_year"]), "2008", "Not applicable"]
+    # summary by goal: one table per goal, a row per benchmark (and the members' changes since the earlier review)
+    summary = tables(section(tokens, S["Summary by goal"]))
+    tables_per_goal = 2 if doc["compared_with"] else 1
+    assert len(summary) == 2 * tables_per_goal
+    assert [len(rows) - 1 for _, rows in summary[::tables_per_goal]] == [2, 2]
     assert summary[0][1][0][:2] == ["Benchmark", "Region"]
-    # 4. per benchmark: a heading each, with its table (statuses, not scores)
-    bench = section(tokens, SECTIONS[2])
+    # per benchmark: a heading each, with its table (statuses, not scores)
+    bench = section(tokens, S["Benchmarks"])
     assert [bench[i + 1].content.split()[0] for i, t in enumerate(bench) if t.type == "heading_open"] == [
         "I.a",
         "I.b",
@@ -575,19 +603,19 @@ def test_all_eight_parts_in_order(small: Workspace, args: tuple[str, ...]):
         "II.b",
     ]
     assert "score" not in " ".join(t.content for t in bench if t.type == "inline").lower()
-    # 5. actions: midterm and final only
-    actions = section(tokens, SECTIONS[3])
+    # actions: midterm and final only
+    actions = section(tokens, S["Actions: stock-take"])
     if rv["kind"] == "annual":
         assert doc["actions"] is None
         assert not tables(actions) and not any(t.type == "bullet_list_open" for t in actions)
     else:
         ((_, rows),) = tables(actions)
         assert rows[0] == ACTION_HEADER
-        assert [r[0] for r in rows[1:]] == ["I.1.1", "I.1.2", "II.1.1", "II.1.2"]
+        assert [r[0] for r in rows[1:]] == ["I.1.1", "I.1.2", "I.1 subtotal", "II.1.1", "II.1.2", "II.1 subtotal"]
         listed = [plain(t).split()[0] for t in actions if t.type == "inline" and t.level == 3]
         assert listed == doc["actions"]["not_started_by_any"]
-    # 6. data notes: the eight kinds, in order
-    notes = [t.content for t in section(tokens, SECTIONS[4]) if t.type == "inline" and t.content.startswith("**")]
+    # data notes: every kind, in order
+    notes = [t.content for t in section(tokens, S["Data notes"]) if t.type == "inline" and t.content.startswith("**")]
     assert [n.split(".**")[0].strip("*") for n in notes] == [
         "Substituted baselines",
         "Series breaks",
@@ -596,17 +624,19 @@ def test_all_eight_parts_in_order(small: Workspace, args: tuple[str, ...]):
         "Stale figures",
         "Estimates, provisional figures and ranges",
         "Series not rated",
+        "Revisions of earlier figures",
         "Members that did not report",
         "Notes in the reports",
         "Validation warnings",
     ]
-    # 7. empty Findings and Recommendations: a placeholder only
-    for title in SECTIONS[5:7]:
+    # empty Findings and Recommendations: a placeholder only
+    for title in (S["Findings"], S["Recommendations"]):
         body = section(tokens, title)
         assert [t.type for t in body] == ["paragraph_open", "inline", "paragraph_close"]
         assert body[1].children[1].content == PLACEHOLDER  # type: ignore[index]
-    # 8. sources: a list, last
-    assert any(t.type == "bullet_list_open" for t in section(tokens, SECTIONS[7]))
+    # annexes: the method box, comparability, actions by member, sources (a list, last)
+    assert any(t.type == "ordered_list_open" for t in section(tokens, S["Method"]))
+    assert any(t.type == "bullet_list_open" for t in section(tokens, S["Sources"]))
 
 
 def test_actions_not_reported_is_not_not_started(small: Workspace):
@@ -650,7 +680,7 @@ def test_shipped_midterm_uses_the_plans_data_year():
     expected = [r["id"] for r in doc["actions"]["rows"] if not r["counts"]["ongoing"] + r["counts"]["completed"]]
     assert doc["actions"]["not_started_by_any"] == expected
     text = SHIPPED.out("midterm")
-    listed = re.findall(r"^- \*\*([0-9IVX.]+)\*\* ", text.split("## 4.")[1].split("## 5.")[0], re.MULTILINE)
+    listed = re.findall(r"^- \*\*([0-9IVX.]+)\*\* ", text.split("## 5.")[1].split("## 6.")[0], re.MULTILINE)
     assert listed == expected
 
 
@@ -702,7 +732,7 @@ def test_markdown_sources_are_the_json_refs_and_each_line_names_its_source(small
     doc = small.doc("final")
     check_sources(small.root, doc)
     text = small.out("final")
-    body = text.split("## 8. Sources\n")[1]
+    body = text.split("## Annex D. Sources\n")[1]
     prefix = re.search(r"Files are under (\S+)\.", body).group(1)  # type: ignore[union-attr]
     listed: list[str] = []
     for line in body.splitlines():
@@ -728,7 +758,7 @@ def test_shipped_sources_hold_the_figures():
             for row in b["table"]:
                 if row["country"] == "ASEAN":
                     continue
-                for ind, c in zip(b["indicators"], row["cells"], strict=True):
+                for ind, c in zip((i["id"] for i in b["indicators"]), row["cells"], strict=True):
                     if c is None or c["value"] is None or c["dimensions"]:  # headline breakdowns: totals only here
                         continue
                     assert held.get((row["country"], c["year"], ind)) == [pytest.approx(c["value"])], (row, ind)

@@ -4,13 +4,13 @@ same figures for readers whose tools do not draw Mermaid (SPEC 5)."""
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from aseanwp.engine import Row
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
 from aseanwp.render.md import esc, table
+from aseanwp.textsafe import clean
 
 CHART_COLOURS = "#0969da, #cf222e"  # series blue, target red: readable in GitHub's light and dark themes
 
@@ -32,8 +32,9 @@ def chart_data(row: Row) -> dict[str, Any] | None:
 
 
 def _mermaid_text(text: str) -> str:
-    # Mermaid strings cannot hold double quotes; keep letters, digits and simple punctuation only.
-    return re.sub(r"[^A-Za-z0-9 ,.()%/-]", " ", text).strip()
+    """Text for a quoted Mermaid string: every letter kept (Việt Nam, ประเทศไทย), only the quote written as Mermaid's
+    entity, and no line breaks or control characters."""
+    return " ".join(clean(text).replace('"', "#quot;").split())
 
 
 def _mermaid_number(x: float) -> str:
@@ -94,7 +95,9 @@ def chart(plan: Plan, data: dict[str, Any]) -> str:
         [str(y), fmt.number(v), *([fmt.number(data["target"])] if has_target else [])]
         for y, v in zip(data["years"], data["values"], strict=True)
     ]
-    caption = f"Like-for-like sum over the {coverage_words(plan, data)} with figures for every year shown" + (
-        "; the second line is the target." if has_target else "."
+    n = len(data["coverage"] or [])
+    caption = (
+        f"Like-for-like sum of the {n} member{'' if n == 1 else 's'} with a figure in every year shown "
+        f"({coverage_words(plan, data)})" + ("; the second line is the target." if has_target else ".")
     )
     return "\n".join(lines) + "\n\n" + caption + "\n\n" + table(header, rows, "rrr")

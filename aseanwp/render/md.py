@@ -7,8 +7,13 @@ from collections.abc import Sequence
 
 from aseanwp.textsafe import clean
 
-# Inline markup characters; '(' '+' '#' and the like only matter at the start of a line (handled below).
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# Inline markup characters ($ opens GitHub's maths: "US$5 and US$3" would be typeset); '(' '+' '#' and the like
+# only matter at the start of a line (handled below).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+# GitHub links "@name" to a person (and notifies them) and "#123" to an issue, in any text it renders. A word
+# joiner (U+2060, invisible, no width) between the sign and the name keeps report text from pinging anyone.
+_REFERENCE = re.compile(r"(?<![^\s(\[{\"'])([@#])(?=\w)")
+WORD_JOINER = "\u2060"
 _LINE_START = re.compile(r"^(\s*)(?:([#+\-=]+)(?=\s|$)|(>)|([0-9]+)([.)])(?=\s|$))")
 
 
@@ -17,6 +22,7 @@ def esc(text: object) -> str:
     s = clean(str(text))
     s = _SPECIAL.sub(r"\\\1", s)
     s = s.replace("&", "&amp;")
+    s = _REFERENCE.sub(lambda m: m.group(1) + WORD_JOINER, s)
     # text placed at the start of a line or list item must not open a heading, list or quote
     return _LINE_START.sub(_escape_start, s)
 

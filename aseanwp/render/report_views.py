@@ -232,7 +232,7 @@ def as_markdown(report: Report, detail: bool = False) -> str:
             )
             notes = [
                 f"- `{r.indicator}`{' (' + esc(', '.join(r.dimensions.values())) + ')' if r.dimensions else ''}, "
-                f"{esc(plan.name_of(r.country))}: {esc(words.note(plan, r, n))}"
+                f"{esc(plan.name_of(r.country))}: {esc(words.note(plan, r, n, report.year))}"
                 for r in rows
                 for n in r.notes
                 if n["code"] not in ("stale", "baseline_substituted")  # the cells say those

@@ -1,19 +1,24 @@
 """A review document (SPEC 6) as GitHub-flavoured Markdown: no raw HTML, report text escaped, Mermaid charts each
-followed by a table of the same figures."""
+followed by a table of the same figures. This module writes the head and the parts a delegate reads first
+(executive summary, scorecard, completeness, summary, benchmarks); ``review_annex`` the rest."""
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
 from aseanwp.render.charts import chart, indicator_name, unit_words
 from aseanwp.render.md import esc, table
+from aseanwp.render.review_annex import SECTIONS, annexes, closing_sections
 from aseanwp.textsafe import json_safe
 
 KIND_NAMES = {"annual": "Annual review", "midterm": "Mid-term review", "final": "Final assessment"}
+CONTEXT_CAVEAT = (
+    "Context (·) is shown, not rated: enforcement outputs (seizures, arrests, laboratories and syndicates "
+    "dismantled) rise with enforcement effort as much as with the problem."
+)
 
 
 def as_json(doc: dict[str, Any]) -> str:
@@ -29,14 +34,28 @@ def _spread(counts: dict[str, int]) -> str:
     return " · ".join(f"{fmt.SYMBOLS[s]} {counts[s]}" for s in fmt.STATUS_ORDER if counts.get(s))
 
 
-def _cell(plan: Plan, c: dict[str, Any] | None, data_year: int) -> str:
-    """'▼ 55,500 (+94.7%)': status symbol, latest figure (its year when older than the review's), change; region
-    cells end with their coverage."""
+def series_name(plan: Plan, indicator: str, dimensions: dict[str, str]) -> str:
+    name = indicator_name(plan, indicator)
+    if dimensions:
+        name += " (" + ", ".join(v.replace("_", " ") for v in dimensions.values()) + ")"
+    return name
+
+
+def _earlier(doc: dict[str, Any]) -> str:
+    c = doc["compared_with"]
+    return f"since {c['data_year']}" if c else ""
+
+
+def cell(plan: Plan, c: dict[str, Any] | None, data_year: int) -> str:
+    """'▼ 55,500 (+94.7%)': status symbol, latest figure (its year when older than the review's), change from the
+    baseline; region cells end with their coverage, and name a member making up 90% of the figure."""
     if c is None:
         return "–"
     if "not_applicable" in c["flags"]:
         return "n/a"
     region = c["country"] == plan.region.code
+    if c["year"] is None and not (region and c["counts"] is not None):
+        return "–"  # a row without a figure (a value left empty)
     parts = [fmt.SYMBOLS.get(c["status"], "?")]
     if region and c["counts"] is not None:  # a rate: rated by its members, never summed
         parts.append(words.coverage(plan, c))
@@ -47,274 +66,349 @@ def _cell(plan: Plan, c: dict[str, Any] | None, data_year: int) -> str:
         parts.append(f"({change})")
     if region:
         parts.append(words.coverage(plan, c, short=True))
+        lead = words.dominant(plan, c)
+        if lead:
+            parts.append(f"({lead})")
     return esc(" ".join(parts))
 
 
-def _headline_cells(plan: Plan, h: dict[str, Any] | None) -> list[str]:
-    if h is None:
-        return ["–"] * 5
-    name = esc(indicator_name(plan, h["indicator"]))
-    if h["dimensions"]:
-        name += " (" + esc(", ".join(v.replace("_", " ") for v in h["dimensions"].values())) + ")"
-    if h["value"] is None and h["counts"]:  # a rate: never summed, rated by its members
-        return [name, "not summed", "not summed", esc(_spread(h["counts"])), esc(words.coverage(plan, h))]
-    unit = words.display_unit(plan, h)
-    base = f"{fmt.with_unit(h['base_value'], unit)} ({h['base_year']})" if h["base_year"] else "–"
-    latest = f"{fmt.with_unit(h['value'], unit)} ({h['year']})" if h["year"] else "–"
-    if h["all_value"] is not None and h["all_value"] != h["value"]:
-        latest += f"; all members {fmt.with_unit(h['all_value'], unit)}"
-    if h["target"] is not None:
-        latest += f" (target {fmt.number(h['target'])})"
-    return [name, base, latest, esc(words.change(plan, h)), esc(words.coverage(plan, h))]
-
-
-NOTE_GROUPS = (
-    ("Substituted baselines", ("baseline_substituted",)),
-    ("Series breaks", ("break",)),
-    ("Members left out of the {region} sums", ("excluded",)),
-    ("Coverage and agreement", ("insufficient_coverage", "mixed", "dominant")),
-    ("Stale figures", ("stale",)),
-    ("Estimates, provisional figures and ranges", ("estimate", "provisional", "range")),
-    ("Series not rated", ("headline_missing", "target_year_passed")),
-    ("Members that did not report", ("not_reported",)),
-    ("Notes in the reports", ("report_note",)),
-    ("Validation warnings", ("warning",)),
-)
-
-
-def _series_name(plan: Plan, n: dict[str, Any]) -> str:
-    name = indicator_name(plan, n["indicator"])
-    if n["dimensions"]:
-        name += " (" + ", ".join(v.replace("_", " ") for v in n["dimensions"].values()) + ")"
-    return f"{plan.name_of(n['country'])}: {name}"
-
-
-def _note_words(plan: Plan, n: dict[str, Any]) -> str:
-    """One data note of the review, worded from its record."""
-    code = n["code"]
-    if code == "not_reported":
-        return esc(f"{plan.name_of(n['member'])}: no report for {', '.join(str(y) for y in n['years'])}")
-    if code == "report_note":
-        shown = ", ".join(n["refs"][:3]) + (f" and {len(n['refs']) - 3} more" if len(n["refs"]) > 3 else "")
-        return esc(f"{n['text']} ({shown})")
-    if code == "warning":
-        where = f"{n['file']}:{n['line']}" if n["line"] else n["file"]
-        return esc(f"{where}: {n['finding']}: {n['message']}")
-    if code in ("estimate", "provisional"):
-        return esc(f"{_series_name(plan, n)}: {code} ({n['year']})")
-    row = {"country": n["country"], "unit": _unit(plan, n), "year": n.get("year")}
-    return esc(f"{_series_name(plan, n)}: {words.note(plan, row, n)}")
-
-
-def _unit(plan: Plan, n: dict[str, Any]) -> str:
-    ind = plan.indicator(n["indicator"])
-    return ind.unit if ind else ""
-
-
-def _prefix(files: list[str]) -> str:
-    """The folder all source files share, shown once instead of on every reference."""
-    if not files:
-        return ""
-    common = os.path.commonpath([os.path.dirname(os.path.dirname(f)) or "." for f in files])
-    return "" if common in ("", ".") else common.replace(os.sep, "/") + "/"
-
-
-def _line_ranges(lines: list[int]) -> str:
-    out: list[str] = []
-    start = prev = lines[0]
-    for n in [*lines[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(out)
+def _all_members_cell(plan: Plan, c: dict[str, Any] | None) -> str:
+    """Every member's latest figure, beside a like-for-like sum that leaves some out."""
+    if c is None or c["all_value"] is None or c["counts"] is not None:
+        return "–"
+    return esc(words.number(plan, c, c["all_value"]))
 
 
 def render(plan: Plan, doc: dict[str, Any]) -> str:
-    rv = doc["review"]
     out: list[str] = []
-    add = out.append
+    out += _head(plan, doc)
+    out += _executive_summary(plan, doc)
+    out += _scorecard(plan, doc)
+    out += _completeness(plan, doc)
+    out += _summary(plan, doc)
+    out += _benchmarks(plan, doc)
+    out += closing_sections(plan, doc)
+    out += annexes(plan, doc)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _head(plan: Plan, doc: dict[str, Any]) -> list[str]:
+    rv = doc["review"]
     title = rv["title"] if str(rv["year"]) in rv["title"] else f"{rv['title']}, {rv['year']}"
-    add(f"# {esc(title)}")
-    add("")
-    add(
-        f"{esc(plan.title)}. {KIND_NAMES[rv['kind']]} at the meeting of {rv['year']}, "
-        f"covering figures up to {rv['data_year']} against the {plan.baseline_year} baseline."
+    compared = doc["compared_with"]
+    against = (
+        f", compared with the {esc(compared['title'])} (figures up to {compared['data_year']})" if compared else ""
     )
-    add("")
+    out = [
+        f"# {esc(title)}",
+        "",
+        f"{esc(plan.title)}. {KIND_NAMES[rv['kind']]} at the meeting of {rv['year']}, covering figures up to "
+        f"{rv['data_year']} against the {plan.baseline_year} baseline{against}.",
+        "",
+    ]
     if doc["illustrative"]:
-        add(
+        out += [
             f"> **Warning: illustrative figures.** {doc['illustrative_figures']:,} of the "
             f"{doc['data']['figures']:,} figures used "
             f"{'is' if doc['illustrative_figures'] == 1 else 'are'} marked illustrative in their source: "
-            "demonstration data, not official statistics. Do not quote them as a member's figures."
-        )
-        add("")
+            "demonstration data, not official statistics. Do not quote them as a member's figures.",
+            "",
+        ]
     data = doc["data"]
     commit = f", repository commit {data['commit']}" if data["commit"] else ""
-    add(f"- Data: {data['files']:,} country report files{commit}; {data['figures']:,} figures used.")
-    m = doc["method"]
-    add(f"- Method: {esc(m['reference'])}")
-    nt, wt = m["no_target"], m["with_target"]
-    add(
-        f"- Thresholds: without a target, the annual growth rate in the desired direction v at "
-        f"{nt['low']:g} / {nt['med']:g} / {nt['high']:g}; with a target, the ratio R of actual to required growth "
-        f"at {wt['low']:g} / {wt['med']:g} / {wt['high']:g} (limited / moderate / substantial progress)."
-    )
-    add("- Statuses: " + "; ".join(esc(item) for item in fmt.legend_items(plan)) + ".")
-    add(
-        f"- {esc(plan.region.name)} figures are like-for-like sums over the members with a {plan.baseline_year} "
-        "and a current figure and no series break, shown with the members they cover and their share of what all "
-        f"members report; under {fmt.share(m['region_min_coverage'])} of it they are not rated. Rates are never "
-        f"summed: the region is rated only when {fmt.share(m['region_min_coverage'])} of the rated members agree."
-    )
-    add("")
-
-    add("## 1. Reporting completeness")
-    add("")
-    comp = doc["completeness"]
-    add(
-        f"Share of the {comp['core_indicators']} core indicators filled by each member per year "
-        "(not applicable counts as filled; – marks a missing report)."
-    )
-    add("")
-    rows = [
-        [esc(member["name"]), *["–" if v is None else f"{v:.0%}" for v in member["shares"].values()]]
-        for member in comp["members"]
+    nt, wt = doc["method"]["no_target"], doc["method"]["with_target"]
+    out += [
+        f"- Data: {data['files']:,} country report files{commit}; {data['figures']:,} figures used.",
+        f"- Method: Annex A. Thresholds: without a target, growth in the desired direction of "
+        f"{nt['low']:g} / {nt['med']:g} / {nt['high']:g} a year; with a target, the ratio of actual to required "
+        f"growth at {wt['low']:g} / {wt['med']:g} / {wt['high']:g}.",
+        "- Statuses: " + "; ".join(esc(item) for item in fmt.legend_items(plan)) + ".",
+        "",
     ]
-    add(table(["Member", *[str(y) for y in comp["years"]]], rows, "l" + "r" * len(comp["years"])))
+    return out
 
-    add("## 2. Summary")
-    add("")
-    for goal in doc["goals"]:
-        add(f"### Goal {goal['id']}: {esc(goal['title'])}")
-        add("")
-        body = [
-            [
-                f"**{b['id']}** {esc(b['text'])}",
-                _status(plan, b["status"], b["target_path"]),
-                esc(_spread(b["member_statuses"])),
-                *_headline_cells(plan, b["headline"]),
-            ]
-            for b in goal["benchmarks"]
-        ]
-        add(
-            table(
-                [
-                    "Benchmark",
-                    esc(plan.region.name),
-                    "Members",
-                    "Headline indicator",
-                    "Baseline",
-                    "Latest",
-                    "Change",
-                    "Coverage",
-                ],
-                body,
-                "llllrrrr",
-            )
+
+def _executive_summary(plan: Plan, doc: dict[str, Any]) -> list[str]:
+    es = doc["executive_summary"]
+    goals = {g["id"]: g for g in doc["goals"]}
+    out = [f"## {SECTIONS[0]}", "", "**Verdict by goal.**", ""]
+    for v in es["verdicts"]:
+        goal = goals[v["goal"]]
+        by_id = {b["id"]: b for b in goal["benchmarks"]}
+        rated = ", ".join(
+            f"{b} {fmt.SYMBOLS.get(by_id[b]['status'], '?')} {esc(plan.progress.label(by_id[b]['status'], by_id[b]['target_path']))}"  # noqa: E501
+            for b in v["rated"]
         )
+        line = f"- **Goal {esc(v['goal'])}** ({esc(goal['title'])}): **{_status(plan, v['status'], v['target_path'])}**"
+        line += f", from {rated}" if rated else ""
+        if v["unrated"]:
+            line += "; not rated: " + ", ".join(f"{b} ({esc(_why(plan, s))})" for b, s in v["unrated"].items())
+        out.append(line + ".")
+    out += ["", f"**Largest changes since {plan.baseline_year}** among the region's rated headline figures.", ""]
+    if es["largest_changes"]:
+        for n, c in enumerate(es["largest_changes"], start=1):
+            name = esc(series_name(plan, c["indicator"], c["dimensions"]))
+            unit = words.display_unit(plan, c)
+            span = f"{fmt.with_unit(c['base_value'], unit)} in {c['base_year']} to {fmt.with_unit(c['value'], unit)} in {c['year']}"  # noqa: E501
+            cover = words.coverage(plan, c)
+            lead = words.dominant(plan, c)
+            out.append(
+                f"{n}. {name}: {esc(words.change(plan, c))} ({esc(span)}; {esc(cover)}"
+                + (f"; {esc(lead)}" if lead else "")
+                + ")."
+            )
+    else:
+        out.append("No region figure could be rated.")
+    out += ["", "**Not assessed.**", ""]
+    items = [_not_assessed(plan, n) for n in es["not_assessed"]]
+    out += [f"- {i}" for i in items] if items else ["- Every headline figure could be assessed."]
+    out.append("")
+    return out
 
-    add("## 3. Benchmarks")
-    add("")
-    add(
-        "Each cell: status, latest figure (with its year when older than the review's), change from the baseline; "
-        f"{esc(plan.region.name)} cells end with their coverage."
-    )
-    add("")
+
+def _why(plan: Plan, status: str) -> str:
+    return {
+        "context": "judged on enforcement outputs and the stock-take of actions",
+        "insufficient_coverage": "too few members reporting",
+        "mixed": "members diverge",
+        "not_available": "nothing rated",
+    }.get(status, plan.progress.label(status))
+
+
+def _not_assessed(plan: Plan, n: dict[str, Any]) -> str:
+    code = n["code"]
+    if code == "context":
+        return f"{n['benchmark']}: context only, judged on enforcement outputs and the stock-take of actions."
+    if code == "not_reported":
+        members = ", ".join(
+            f"{esc(plan.name_of(c))} ({', '.join(str(y) for y in ys)})" for c, ys in n["members"].items()
+        )
+        return f"{n['reports']} missing report{'s' if n['reports'] != 1 else ''}: {members}."
+    name = esc(series_name(plan, n["indicator"], n["dimensions"]))
+    if code == "insufficient_coverage":
+        share = fmt.share(n["coverage_share"] or 0)
+        need = fmt.share(plan.progress.region_min_coverage)
+        return (
+            f"{name} ({n['benchmark']}): too few members reporting; the like-for-like sum of {n['members']} "
+            f"member{'s' if n['members'] != 1 else ''} covers {share} of what members report (needs {need})."
+        )
+    if code == "mixed":
+        return f"{name} ({n['benchmark']}): members diverge ({esc(_spread(n.get('counts') or {}))})."
+    return f"{name} ({n['benchmark']}): {esc(plan.progress.label(code))}."
+
+
+def _scorecard(plan: Plan, doc: dict[str, Any]) -> list[str]:
+    sc = doc["scorecard"]
+    out = [
+        f"## {SECTIONS[1]}",
+        "",
+        "Each member's status on each benchmark, from its headline series (symbols as in the legend above; "
+        "– nothing reported).",
+        "",
+    ]
+    rows = []
+    for r in sc["rows"]:
+        region = r["country"] == plan.region.code
+        name = f"**{esc(r['name'])}**" if region else esc(r["name"])
+        cells = [_score_symbol(c) for c in r["cells"].values()]
+        rows.append([name, *cells])
+    out.append(table(["Member", *sc["benchmarks"]], rows, "l" + "c" * len(sc["benchmarks"])))
+    return out
+
+
+def _score_symbol(c: dict[str, Any] | None) -> str:
+    if c is None:
+        return "–"
+    return fmt.SYMBOLS.get(c["status"], "?")
+
+
+def _completeness(plan: Plan, doc: dict[str, Any]) -> list[str]:
+    comp = doc["completeness"]
+    rv = doc["review"]
+    out = [
+        f"## {SECTIONS[2]}",
+        "",
+        f"Share of the {comp['core_indicators']} core indicators filled by each member per year "
+        "(not applicable counts as filled; – marks a missing report).",
+        "",
+    ]
+    rows = [
+        [esc(m["name"]), *["–" if v is None else f"{v:.0%}" for v in m["shares"].values()]] for m in comp["members"]
+    ]
+    out.append(table(["Member", *[str(y) for y in comp["years"]]], rows, "l" + "r" * len(comp["years"])))
+    out += [
+        f"Members with a figure for each series that feeds a region row, of {len(plan.members)} "
+        "(core and other indicators alike).",
+        "",
+    ]
+    rows = [
+        [
+            esc(series_name(plan, s["indicator"], s["dimensions"])),
+            "yes" if s["core"] else "no",
+            str(s["data_year"]),
+            str(s["baseline_year"]),
+            str(s["not_applicable"]) if s["not_applicable"] else "–",
+        ]
+        for s in comp["series"]
+    ]
+    header = ["Series", "Core", str(rv["data_year"]), str(plan.baseline_year), "Not applicable"]
+    out.append(table(header, rows, "lcrrr"))
+    return out
+
+
+def _summary(plan: Plan, doc: dict[str, Any]) -> list[str]:
+    since = _earlier(doc)
+    out = [f"## {SECTIONS[3]}", ""]
+    for goal in doc["goals"]:
+        out += [f"### Goal {goal['id']}: {esc(goal['title'])}", ""]
+        v = goal["verdict"]
+        if v is not None:
+            out += [f"Verdict: **{_status(plan, v['status'], v['target_path'])}**.", ""]
+        header = ["Benchmark", esc(plan.region.name), "Members", "Headline figure", "Change"]
+        header += [f"Change {since}"] if since else []
+        header.append("Coverage")
+        rows = []
+        for b in goal["benchmarks"]:
+            rows.append(
+                [
+                    f"**{b['id']}** {esc(b['text'])}",
+                    _status(plan, b["status"], b["target_path"]),
+                    esc(_spread(b["member_statuses"])),
+                    *_headline_cells(plan, b["headline"], bool(since)),
+                ]
+            )
+        out.append(table(header, rows, "llll" + "r" * (len(header) - 4)))
+        if since:
+            out += _members_since(plan, doc, goal)
+    return out
+
+
+def _headline_cells(plan: Plan, h: dict[str, Any] | None, with_since: bool) -> list[str]:
+    """The headline series: its name and figures (baseline to latest, every member's latest beside a partial sum),
+    the change from the baseline and since the earlier review, and coverage."""
+    if h is None:
+        return ["–"] * (4 if with_since else 3)
+    name = series_name(plan, h["indicator"], h["dimensions"])
+    if h["value"] is None and h["counts"]:  # a rate: never summed, rated by its members
+        cells = [esc(f"{name}: not summed"), esc(_spread(h["counts"]))]
+        return [*cells, *(["–"] if with_since else []), esc(words.coverage(plan, h))]
+    unit = words.display_unit(plan, h)
+    figures = name
+    if h["base_year"] is not None and h["year"] is not None:
+        figures += f": {fmt.with_unit(h['base_value'], unit)} ({h['base_year']}) → {fmt.with_unit(h['value'], unit)} ({h['year']})"  # noqa: E501
+    if h["all_value"] is not None and h["all_value"] != h["value"]:
+        figures += f"; all members {fmt.with_unit(h['all_value'], unit)}"
+    if h["target"] is not None:
+        figures += f"; target {fmt.number(h['target'])}"
+    cover = words.coverage(plan, h)
+    lead = words.dominant(plan, h)
+    cells = [esc(figures), esc(words.change(plan, h))]
+    if with_since:
+        cells.append(esc(words.since(plan, h, h.get("since"))))
+    return [*cells, esc(cover + (f"; {lead}" if lead else ""))]
+
+
+def _members_since(plan: Plan, doc: dict[str, Any], goal: dict[str, Any]) -> list[str]:
+    """Each member's headline figures: change since the earlier review, beside the change from the baseline."""
+    compared = doc["compared_with"]
+    columns: list[tuple[int, int, dict[str, Any]]] = []  # (benchmark index, indicator index, indicator)
+    for bi, b in enumerate(goal["benchmarks"]):
+        for ii, ind in enumerate(b["indicators"]):
+            if not ind["context"]:
+                columns.append((bi, ii, ind))
+    if not columns:
+        return []
+    out = [
+        f"Members' headline figures: change from {plan.baseline_year} / since the {esc(compared['title'])} "
+        f"(figures up to {compared['data_year']}).",
+        "",
+    ]
+    rows = []
+    for code in [*plan.member_codes, plan.region.code]:
+        cells = []
+        for bi, ii, _ in columns:
+            row = next((r for r in goal["benchmarks"][bi]["table"] if r["country"] == code), None)
+            c = row["cells"][ii] if row else None
+            if c is None or c["counts"] is not None:
+                cells.append("–")
+                continue
+            if c["status"] == "insufficient_coverage":  # a like-for-like change that speaks for too few
+                cells.append(esc(fmt.status_text(plan, c["status"])))
+                continue
+            cells.append(esc(f"{words.change(plan, c)} / {words.since(plan, c, c.get('since'))}"))
+        if any(x != "–" for x in cells):
+            name = plan.name_of(code)
+            rows.append([f"**{esc(name)}**" if code == plan.region.code else esc(name), *cells])
+    header = ["Member", *[esc(series_name(plan, ind["id"], ind["headline"])) for _, _, ind in columns]]
+    out.append(table(header, rows, "l" + "r" * len(columns)))
+    return out
+
+
+def _benchmarks(plan: Plan, doc: dict[str, Any]) -> list[str]:
+    rv = doc["review"]
+    out = [
+        f"## {SECTIONS[4]}",
+        "",
+        "Each cell: status, latest figure (with its year when older than the review's), change from the baseline "
+        f'("since" a later year when that is the member\'s first figure). {esc(plan.region.name)} cells add the '
+        "members summed (7/9\\* is 7 of 9 members, \\* when those not applicable are not counted) and the sum's "
+        "share of what all members report; where members are left out, the row below gives every member's latest "
+        "figure, so that no like-for-like sum is taken for the region's total.",
+        "",
+    ]
     for goal in doc["goals"]:
         for b in goal["benchmarks"]:
-            add(f"### {b['id']} {esc(b['text'])}")
-            add("")
-            add(f"{esc(plan.region.name)}: {_status(plan, b['status'], b['target_path'])}.")
-            add("")
-            inds = [plan.indicator(i) for i in b["indicators"]]
+            out += [f"### {b['id']} {esc(b['text'])}", ""]
+            out += [f"{esc(plan.region.name)}: {_status(plan, b['status'], b['target_path'])}.", ""]
+            inds = b["indicators"]
             if b["table"]:
-                header = ["Member"] + [esc(f"{i.name} ({unit_words(i.unit)})") for i in inds if i is not None]
+                header = ["Member"] + [esc(_column(plan, i)) for i in inds]
                 rows = []
                 for r in b["table"]:
                     region = r["country"] == plan.region.code
-                    name = f"**{esc(r['name'])}**" if region else esc(r["name"])
-                    cells = [_cell(plan, c, rv["data_year"]) for c in r["cells"]]
-                    rows.append([name, *cells])
-                add(table(header, rows, "l" + "r" * len(inds)))
+                    name = f"**{esc(r['name'])}** (like for like)" if region else esc(r["name"])
+                    rows.append([name, *[cell(plan, c, rv["data_year"]) for c in r["cells"]]])
+                    if region and any(c and c["all_value"] not in (None, c["value"]) for c in r["cells"]):
+                        rows.append(["All members, latest", *[_all_members_cell(plan, c) for c in r["cells"]]])
+                out.append(table(header, rows, "l" + "r" * len(inds)))
             else:
-                add("No figures reported.")
-                add("")
+                out += ["No figures reported.", ""]
+            if any(i["context"] for i in inds):
+                out += [esc(CONTEXT_CAVEAT), ""]
+            if b["actions"] is not None:
+                out += [_actions_line(plan, b), ""]
             for bd in b["breakdowns"]:
                 ind = plan.indicator(bd["indicator"])
                 if ind is None:
                     continue
-                add(f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({unit_words(ind.unit)}).")
-                add("")
+                out += [f"By {esc(bd['dimension'].replace('_', ' '))}: {esc(ind.name)} ({unit_words(ind.unit)}).", ""]
                 header = ["Member", "total", *[esc(v.replace("_", " ")) for v in bd["values"]]]
                 rows = []
                 for r in bd["rows"]:
-                    region = r["country"] == plan.region.code
-                    name = f"**{esc(r['name'])}**" if region else esc(r["name"])
-                    rows.append([name, *[_cell(plan, c, rv["data_year"]) for c in r["cells"]]])
-                add(table(header, rows, "l" + "r" * (len(bd["values"]) + 1)))
+                    name = f"**{esc(r['name'])}**" if r["country"] == plan.region.code else esc(r["name"])
+                    rows.append([name, *[cell(plan, c, rv["data_year"]) for c in r["cells"]]])
+                out.append(table(header, rows, "l" + "r" * (len(bd["values"]) + 1)))
             if b["chart"] is not None:
-                add(chart(plan, b["chart"]))
+                out.append(chart(plan, b["chart"]))
+    return out
 
-    add("## 4. Actions: stock-take")
-    add("")
-    actions = doc["actions"]
-    if actions is None:
-        add("The stock-take of actions belongs to the mid-term review and the final assessment.")
-        add("")
-    else:
-        files = ", ".join(f"{code} {year}" for code, year in actions["files"].items()) or "none"
-        add(
-            "Members reporting each status in their latest actions file at or before "
-            f"{rv['data_year']} ({files}). Not reported is not the same as not started."
-        )
-        add("")
-        statuses = list(actions["rows"][0]["counts"]) if actions["rows"] else []
-        header = ["Action", *[s.replace("_", " ") for s in statuses], "not reported"]
-        rows = [
-            [f"**{a['id']}**", *[str(a["counts"][s]) for s in statuses], str(a["not_reported"])]
-            for a in actions["rows"]
-        ]
-        add(table(header, rows, "l" + "r" * (len(statuses) + 1)))
-        add("Actions that no member reports as started (ongoing or completed):")
-        add("")
-        texts = {a["id"]: a["text"] for a in actions["rows"]}
-        if actions["not_started_by_any"]:
-            out.extend(f"- **{i}** {esc(texts[i])}" for i in actions["not_started_by_any"])
-        else:
-            add("- none")
-        add("")
 
-    add("## 5. Data notes")
-    add("")
-    for heading, codes in NOTE_GROUPS:
-        items = [_note_words(plan, n) for n in doc["notes"] if n["code"] in codes]
-        heading = heading.format(region=esc(plan.region.name))
-        add(f"**{heading}.**" + ("" if items else " None."))
-        add("")
-        if items:
-            out.extend(f"- {i}" for i in items)
-            add("")
+def _column(plan: Plan, ind: dict[str, Any]) -> str:
+    i = plan.indicator(ind["id"])
+    if i is None:
+        return str(ind["id"])
+    return f"{series_name(plan, i.id, ind['headline'])} ({unit_words(i.unit)})"
 
-    add("## 6. Findings")
-    add("")
-    add("_To be written by the review team._")
-    add("")
-    add("## 7. Recommendations")
-    add("")
-    add("_To be written by the review team._")
-    add("")
-    add("## 8. Sources")
-    add("")
-    all_files = [f["file"] for s in doc["sources"] for f in s["files"]]
-    prefix = _prefix(all_files)
-    where = f" Files are under {esc(prefix)}." if prefix else ""
-    add(f"Every figure used, by the source its report row names, with the file and lines it was read from.{where}")
-    add("")
-    for s in doc["sources"]:
-        refs = "; ".join(f"{esc(f['file'][len(prefix) :])} {_line_ranges(f['lines'])}" for f in s["files"])
-        add(f"- {esc(s['source'])}: {refs}")
-    return "\n".join(out).rstrip("\n") + "\n"
+
+def _actions_line(plan: Plan, b: dict[str, Any]) -> str:
+    a = b["actions"]
+    counts = a["counts"]
+    parts = [
+        f"{counts[s]} {s.replace('_', ' ')}" for s in ("completed", "ongoing", "planned", "not_started") if counts[s]
+    ]
+    parts.append(f"{a['not_reported']} not reported")
+    objectives = ", ".join(a["objectives"])
+    return (
+        f"{b['id']} is judged on enforcement outputs and on the actions of objective{'s' if len(a['objectives']) > 1 else ''} "  # noqa: E501
+        f"{objectives}: of {a['total']} member-actions, " + ", ".join(parts) + " (Section 5)."
+    )

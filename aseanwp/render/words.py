@@ -160,11 +160,10 @@ def reason(plan: Plan, code: str, year: int) -> str:
     return REASONS.get(code, code.replace("_", " ")).format(baseline=plan.baseline_year, year=year)
 
 
-def note(plan: Plan, r: RowLike, n: Mapping[str, Any]) -> str:
-    """One data note, worded from its record (SPEC 3, rev. 2)."""
+def note(plan: Plan, r: RowLike, n: Mapping[str, Any], year: int | None = None) -> str:
+    """One data note, worded from its record (SPEC 3, rev. 2); ``year`` is the year reported on."""
     code = n["code"]
     unit = display_unit(plan, r)
-    year = get(r, "year")
     if code == "baseline_substituted":
         return f"baseline {n['base_year']} instead of {plan.baseline_year} (no {plan.baseline_year} figure)"
     if code == "stale":
@@ -207,3 +206,28 @@ def note(plan: Plan, r: RowLike, n: Mapping[str, Any]) -> str:
     if code == "mixed":
         return f"the {n['rated']} rated members diverge: fewer than {fmt.share(n['min_share'])} agree"
     return str(code).replace("_", " ")
+
+
+def since(plan: Plan, r: RowLike, earlier: Mapping[str, Any] | None) -> str:
+    """The change since an earlier review's figure ('+2.3%', '+1 member', 'no new figure', 'series break 2013')."""
+    if earlier is None:
+        return "–"
+    code = earlier["code"]
+    if code == "no_new_figure":
+        return "no new figure"
+    if code == "break":
+        return f"series break {earlier['break_year']}"
+    if code != "changed":
+        return "–"
+    as_row = {
+        "country": get(r, "country"),
+        "unit": get(r, "unit"),
+        "flags": [],
+        "break_year": None,
+        "change": earlier["change"],
+        "change_pct": earlier["change_pct"],
+        "change_pp": earlier["change_pp"],
+        "base_value": earlier["value"],
+        "base_year": earlier["year"],
+    }
+    return change(plan, as_row, with_since=False)
