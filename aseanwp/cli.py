@@ -219,9 +219,15 @@ def usage(message: str) -> NoReturn:
     help="The country reports folder (env ASEANWP_REPORTS) [default: 'reports' beside the plan].",
 )
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Do not read or write the cache of checked plans and reports in the user's cache folder "
+    "(env ASEANWP_NO_CACHE).",
+)
 @click.version_option(__version__, "--version", prog_name="aseanwp")
 @click.pass_context
-def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool, no_cache: bool) -> None:
     """Track the ASEAN Work Plan on Combating Illicit Drug Production, Trafficking and Use 2009-2015.
 
     Validate country reports, measure progress against the 2008 baseline, and write the annual, mid-term and
@@ -229,6 +235,10 @@ def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool) ->
 
     Exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 130 interrupted.
     """
+    if no_cache:
+        from aseanwp import cache
+
+        cache.disable()
     ctx.obj = Context(plan_path, reports, debug)
 
 

@@ -1,19 +1,26 @@
-"""The plan as data: pydantic models of ``workplan.yaml``, its cross-checks, and loading with findings."""
+"""The plan as data: what ``workplan.yaml`` holds, as plain frozen dataclasses with the lookups the tool needs.
+
+The classes are the single description of the plan file. Each field's ``metadata`` holds its description and its
+constraints, from which ``plan_schema`` builds the pydantic models that validate a file and give its JSON Schema;
+``plan_load`` reads and checks a file. Nothing here imports pydantic or YAML: a command that finds the plan in the
+cache (see ``plan_load``) starts without either, which is most of a short command's start-up time.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
+import types
+import typing
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from difflib import get_close_matches
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from aseanwp.findings import Finding, display_path, finding, ordered
-from aseanwp.yamlload import Located, YamlProblem, load
+if TYPE_CHECKING:
+    from aseanwp.findings import Finding
+    from aseanwp.yamlload import Located
 
 Unit = Literal["ha", "t", "kg", "tablets", "count", "persons", "households", "percent", "yes_no"]
 COUNTED_UNITS: frozenset[str] = frozenset({"tablets", "count", "persons", "households"})
@@ -61,32 +68,72 @@ LABELS_NO_TARGET: dict[str, str] = {
     "deterioration": "Deterioration",
 }
 
-Code = Annotated[str, Field(pattern=r"^[A-Z0-9-]{2,12}$")]
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
-IndicatorId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Text = Annotated[str, Field(min_length=1)]
-Year = Annotated[int, Field(ge=1900, le=2200)]
-
-
 # The columns of an indicator file (SPEC 2.3); the plan's dimensions add one column each, so none may take
 # one of these names.
 INDICATOR_COLUMNS = ("indicator", "value", "lower", "upper", "unit", "source", "flag", "notes", "country", "year")
 
 
-def D(text: str, **kwargs: Any) -> Any:  # noqa: N802 - reads as a field declaration
-    """A field with its description, which `aseanwp schema plan` gives editors."""
-    return Field(description=text, **kwargs)
+@dataclass(frozen=True)
+class Rule:
+    """Constraints on a value, for the schema (``plan_schema`` turns them into pydantic's)."""
+
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    ge: float | None = None
+    le: float | None = None
+    gt: float | None = None
+    strict: bool | None = None
 
 
-class _Model(BaseModel):
-    # strict: the tool accepts exactly what the JSON Schema says (no '2008' for a year, no 1 for true), so an
-    # editor and `aseanwp validate` never disagree about a plan.
-    # No .inf or .nan: a target or threshold of infinity rated nothing and wrote `Infinity` (not JSON) in reports.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+Code = Annotated[str, Rule(pattern=r"^[A-Z0-9-]{2,12}$")]
+Ident = Annotated[str, Rule(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
+IndicatorId = Annotated[str, Rule(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Name = Annotated[str, Rule(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Rule(min_length=1)]
+Year = Annotated[int, Rule(ge=1900, le=2200)]
+NonNegative = Annotated[float, Rule(ge=0)]
 
 
-class Adopted(_Model):
+_REQUIRED = object()
+
+
+def D(text: str, default: Any = _REQUIRED, default_factory: Any = None, **rules: Any) -> Any:  # noqa: N802
+    """A field with its description and constraints (``rules``), which the schema gives editors."""
+    metadata = {"description": text, "rule": Rule(**rules) if rules else None}
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=metadata)
+    if default is not _REQUIRED:
+        return field(default=default, metadata=metadata)
+    return field(metadata=metadata)
+
+
+class Node:
+    """What every part of the plan shares: a problem check for the schema, and a plain-data view."""
+
+    @staticmethod
+    def problem(values: Any) -> str | None:
+        """A problem across fields (the schema reports it at this part); ``values`` has this part's fields."""
+        return None
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        """The part as plain data (``mode="json"``: dates as text), with the YAML's field names."""
+        data = asdict(self)  # type: ignore[call-overload]
+        return _jsonable(data) if mode == "json" else data  # type: ignore[no-any-return]
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    return x
+
+
+@dataclass(frozen=True, kw_only=True)
+class Adopted(Node):
     """Who adopted the plan, when and where."""
 
     by: Text = D("the meeting or body that adopted the plan")
@@ -95,20 +142,22 @@ class Adopted(_Model):
     place: Text = D("where the plan was adopted")
 
 
-class Period(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Period(Node):
     """The years the plan runs."""
 
     start: Year = D("the first year of the plan")
     end: Year = D("the last year of the plan, the year of the final assessment")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Period:
-        if self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
-        return self
+    @staticmethod
+    def problem(values: Any) -> str | None:
+        if values.end < values.start:
+            return f"the period ends ({values.end}) before it starts ({values.start})"
+        return None
 
 
-class Review(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Review(Node):
     """A review of the monitoring mechanism."""
 
     kind: ReviewKind = D("annual, midterm or final")
@@ -122,21 +171,24 @@ class Review(_Model):
         return self.data_year if self.data_year is not None else self.year
 
 
-class Member(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Member(Node):
     """A reporting member (a country, or a province in a national plan)."""
 
     code: Code = D("2 to 12 of A-Z, 0-9 and -: the name of the member's reports folder (ISO 3166-1 alpha-3 here)")
     name: Text = D("the name shown in reports and reviews")
 
 
-class Goal(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Goal(Node):
     """An element of the plan's vision."""
 
     id: Ident = D("the goal's id, e.g. I")
     title: Text = D("the goal as the plan words it")
 
 
-class Benchmark(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Benchmark(Node):
     """An agreed benchmark of a goal."""
 
     id: Ident = D("the benchmark's id, e.g. I.a")
@@ -144,14 +196,16 @@ class Benchmark(_Model):
     text: Text = D("the benchmark as the plan words it")
 
 
-class Action(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Action(Node):
     """An action of an objective."""
 
     id: Ident = D("the action's id, e.g. II.1.8")
     text: Text = D("the action's text, verbatim")
 
 
-class Objective(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Objective(Node):
     """A numbered heading of the plan, with the benchmarks it serves and its actions."""
 
     id: Ident = D("the objective's id, e.g. II.1")
@@ -161,10 +215,8 @@ class Objective(_Model):
     actions: list[Action] = D("its actions, in the plan's order", default_factory=list)
 
 
-NonNegative = Annotated[float, Field(ge=0)]
-
-
-class Target(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Target(Node):
     """A numeric target of an indicator."""
 
     value: NonNegative = D("the target of every member's series (1 for yes, 0 for no)")
@@ -175,7 +227,8 @@ class Target(_Model):
     )
 
 
-class Indicator(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Indicator(Node):
     """An indicator of the standardised Country Report."""
 
     id: IndicatorId = D("the id used in report files, e.g. opium_poppy_area_ha")
@@ -199,15 +252,15 @@ class Indicator(_Model):
         default=None,
     )
 
-    @model_validator(mode="after")
-    def _coherent(self) -> Indicator:
-        if self.unit == "percent" and self.aggregate == "sum":
-            raise ValueError("a percent indicator cannot be summed across members: use aggregate: none")
-        if self.target is not None and self.direction == "none":
-            raise ValueError("a context indicator (direction: none) is not rated, so it cannot have a target")
-        if self.headline is not None and not self.headline:
-            raise ValueError("headline names no dimension value: leave it out for the total")
-        return self
+    @staticmethod
+    def problem(values: Any) -> str | None:
+        if values.unit == "percent" and values.aggregate == "sum":
+            return "a percent indicator cannot be summed across members: use aggregate: none"
+        if values.target is not None and values.direction == "none":
+            return "a context indicator (direction: none) is not rated, so it cannot have a target"
+        if values.headline is not None and not values.headline:
+            return "headline names no dimension value: leave it out for the total"
+        return None
 
     def direction_of(self, dims: dict[str, str]) -> str:
         """The direction of one series: a dimension value's override, else the indicator's. With a headline,
@@ -228,21 +281,21 @@ class Indicator(_Model):
         return dims == (self.headline or {})
 
 
-class Thresholds(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Thresholds(Node):
     """The cut points of limited, moderate and substantial progress."""
 
     low: float = D("at or above: limited progress (below: deterioration)")
     med: float = D("at or above: moderate progress")
     high: float = D("at or above: substantial progress")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Thresholds:
-        if not self.low < self.med < self.high:
-            raise ValueError("thresholds must rise: low < med < high")
-        return self
+    @staticmethod
+    def problem(values: Any) -> str | None:
+        return None if values.low < values.med < values.high else "thresholds must rise: low < med < high"
 
 
-class Progress(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Progress(Node):
     """The progress measure's settings and the words shown for each status."""
 
     no_target: Thresholds = D(
@@ -279,17 +332,18 @@ class Progress(_Model):
         return str(words or LABELS.get(status) or status.replace("_", " ").capitalize())
 
 
-class Region(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Region(Node):
     """The region, whose code names the aggregate rows."""
 
     code: Code = D("the code of the region's rows; no member may use it")
     name: Text = D("the name shown in reports and reviews")
 
 
-class Plan(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Plan(Node):
     """A work plan: its goals, benchmarks, objectives, actions, indicators and monitoring mechanism."""
 
-    # (lookup tables are built once, after validation: see below)
     format_version: Literal[1] = D("the version of this file's format: 1")
     title: Text = D("the plan's title")
     adopted: Adopted = D("who adopted the plan, when and where")
@@ -308,9 +362,14 @@ class Plan(_Model):
     )
     progress: Progress = D("the progress measure's settings and words", default=Progress())
 
-    # lookups -------------------------------------------------------------------------------------------
-    # Cached properties, not pydantic private attributes: those are read through BaseModel.__getattr__, which
-    # cost about 3 us a lookup, and the engine looks up an indicator and a member for every series.
+    @classmethod
+    def model_validate(cls, data: Any) -> Plan:
+        """Validate plain data against the schema (not the checks across parts: see ``plan_from_data``)."""
+        from aseanwp.plan_schema import validate
+
+        return validate(data)
+
+    # lookups, built once per plan: the engine looks up an indicator and a member for every series
     @cached_property
     def indicators_by_id(self) -> dict[str, Indicator]:
         return {i.id: i for i in self.indicators}
@@ -361,6 +420,82 @@ class Plan(_Model):
         return m.name if m else code
 
 
+def parts() -> list[type[Node]]:
+    """Every dataclass of the plan, the plan last (for the schema)."""
+    return [Adopted, Period, Review, Member, Goal, Benchmark, Action, Objective, Target, Indicator, Thresholds,
+            Progress, Region, Plan]  # fmt: skip
+
+
+def is_part(tp: Any) -> bool:
+    return isinstance(tp, type) and is_dataclass(tp) and issubclass(tp, Node)
+
+
+def field_names(cls: type[Node]) -> list[str]:
+    return [f.name for f in fields(cls)]  # type: ignore[arg-type]
+
+
+def hints(cls: type) -> dict[str, Any]:
+    """A part's field types, resolved (with their Annotated constraints)."""
+    return typing.get_type_hints(cls, globalns=globals(), include_extras=True)
+
+
+# --- from validated plain data back to the dataclasses ---------------------------------------------------------
+
+
+def from_data(cls: type[Any], data: dict[str, Any]) -> Any:
+    """A plan dataclass from validated plain data (a model's dump, or the cache's JSON), without checking it again."""
+    return _builder(cls)(data)
+
+
+_BUILDERS: dict[type, Any] = {}
+
+
+def _builder(cls: type[Any]) -> Any:
+    if cls not in _BUILDERS:
+        _BUILDERS[cls] = _make_builder(cls)
+    return _BUILDERS[cls]
+
+
+def _make_builder(cls: type[Any]) -> Any:
+    types_ = hints(cls)
+    convert = {f.name: _converter(types_[f.name]) for f in fields(cls)}
+
+    def build(data: dict[str, Any]) -> Any:
+        return cls(**{k: convert[k](v) for k, v in data.items()})
+
+    return build
+
+
+def _same(x: Any) -> Any:
+    return x
+
+
+def _converter(tp: Any) -> Any:
+    """A function turning validated plain data of type ``tp`` into the dataclasses' values."""
+    if is_part(tp):
+        return _builder(tp)
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _converter(get_args(tp)[0])
+    if origin is list:
+        item = _converter(get_args(tp)[0])
+        return _same if item is _same else lambda xs: [item(x) for x in xs]
+    if origin is dict:
+        value = _converter(get_args(tp)[1])
+        return _same if value is _same else lambda d: {k: value(v) for k, v in d.items()}
+    if origin in (Union, types.UnionType):
+        inner = [_converter(a) for a in get_args(tp) if a is not type(None)]
+        one = inner[0] if len(inner) == 1 else _same
+        return _same if one is _same else lambda x: None if x is None else one(x)
+    if tp is dt.date:
+        return lambda x: x if isinstance(x, dt.date) else dt.date.fromisoformat(x)
+    if tp is float:
+        return float
+    if origin is Literal or tp in (str, int, bool, Any):
+        return _same
+    return _same
+
+
 class PlanError(Exception):
     """The plan could not be loaded; ``findings`` say why."""
 
@@ -390,258 +525,13 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Read, parse and check a plan file; raise PlanError with findings (each with its YAML line)."""
-    file = display_path(path)
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
-            raise PlanError([finding(file, None, "unreadable", "the plan is not a regular file", "give a file")])
-        with open(path, "rb") as fh:
-            raw = fh.read(64 * 1024 * 1024 + 1)
-    except FileNotFoundError:
-        raise PlanError(
-            [
-                finding(
-                    file,
-                    None,
-                    "unreadable",
-                    "the plan file does not exist",
-                    "give the right path with --plan",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise PlanError([finding(file, None, "unreadable", f"cannot read the plan: {exc.strerror}", "")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PlanError(
-            [finding(file, line, "encoding", f"byte {exc.start + 1} is not UTF-8", "save the file as UTF-8")]
-        ) from None
-    try:
-        located = load(text, file)
-    except YamlProblem as problem:
-        raise PlanError([problem.finding]) from None
-    return plan_from_data(located, file)
+    from aseanwp.plan_load import load_plan as load
+
+    return load(path)
 
 
 def plan_from_data(located: Located, file: str) -> Plan:
     """Validate located data into a Plan; raise PlanError with line-numbered findings."""
-    if not isinstance(located.data, dict):
-        raise PlanError(
-            [finding(file, 1, "schema", "the plan must be a YAML mapping", "start from data/workplan.yaml")]
-        )
-    try:
-        plan = Plan.model_validate(located.data)
-    except ValidationError as exc:
-        raise PlanError(ordered(_schema_findings(exc, located, file))) from None
-    problems = list(_cross_checks(plan, located, file))
-    if problems:
-        raise PlanError(ordered(problems))
-    return plan
+    from aseanwp.plan_load import plan_from_data as validate
 
-
-def _schema_findings(exc: ValidationError, located: Located, file: str) -> Iterable[Finding]:
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        where = ".".join(str(p) for p in loc) or "(top level)"
-        line = located.line_of(loc)
-        if err["type"] == "extra_forbidden":
-            yield finding(
-                file,
-                line,
-                "schema",
-                f"unknown key '{loc[-1]}' at {where}",
-                "remove it or correct its spelling (see `aseanwp schema plan`)",
-            )
-        elif err["type"] == "missing":
-            yield finding(
-                file, line, "schema", f"{where} is required but missing", "add it (see `aseanwp schema plan`)"
-            )
-        else:
-            shown = err.get("input")
-            value = f" (got {shown!r})" if isinstance(shown, str | int | float) and len(repr(shown)) < 80 else ""
-            yield finding(file, line, "schema", f"{where}: {err['msg']}{value}", _type_hint(err["type"], shown))
-
-
-_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
-
-
-def _type_hint(kind: str, given: object) -> str:
-    """How to write a value of the right type, for the mistakes YAML makes easy."""
-    if kind == "string_type" and isinstance(given, bool | int | float):
-        return "quote it (e.g. code: 'NO' or title: '2009'): unquoted, YAML reads it as a boolean or number"
-    if kind == "bool_type" and isinstance(given, str) and given.lower() in _YAML11_BOOLS:
-        return f"write true or false: YAML 1.2 reads '{given}' as text"
-    if kind in ("int_type", "float_type") and isinstance(given, str):
-        plain = given.replace("_", "").replace(",", "").strip()
-        if plain.lstrip("-").replace(".", "", 1).isdigit():
-            return f"write the number without quotes or separators: {plain}"
-        return "write a number"
-    if kind == "bool_type":
-        return "write true or false"
-    return "see `aseanwp schema plan`"
-
-
-def _cross_checks(plan: Plan, located: Located, file: str) -> Iterable[Finding]:
-    """Uniqueness, references, coverage and years: what a schema alone cannot say."""
-
-    def at(*path: str | int) -> int | None:
-        return located.line_of(path)
-
-    def unique(items: list[tuple[str, tuple[str | int, ...]]], what: str) -> Iterable[Finding]:
-        seen: dict[str, tuple[str | int, ...]] = {}
-        for key, path in items:
-            if key in seen:  # lines are looked up only here: a plan may list 50,000 districts
-                yield finding(
-                    file,
-                    at(*path),
-                    "duplicate-id",
-                    f"{what} '{key}' is defined twice (first on line {at(*seen[key])})",
-                    "ids must be unique: rename or remove one",
-                )
-            else:
-                seen[key] = path
-
-    yield from unique([(m.code, ("members", i, "code")) for i, m in enumerate(plan.members)], "member")
-    yield from unique([(g.id, ("goals", i, "id")) for i, g in enumerate(plan.goals)], "goal")
-    yield from unique([(b.id, ("benchmarks", i, "id")) for i, b in enumerate(plan.benchmarks)], "benchmark")
-    yield from unique([(o.id, ("objectives", i, "id")) for i, o in enumerate(plan.objectives)], "objective")
-    yield from unique(
-        [
-            (a.id, ("objectives", i, "actions", j, "id"))
-            for i, o in enumerate(plan.objectives)
-            for j, a in enumerate(o.actions)
-        ],
-        "action",
-    )
-    yield from unique([(x.id, ("indicators", i, "id")) for i, x in enumerate(plan.indicators)], "indicator")
-    yield from unique([(f"{r.kind} {r.year}", ("reviews", i, "year")) for i, r in enumerate(plan.reviews)], "review")
-    for name, values in plan.dimensions.items():
-        yield from unique([(v, ("dimensions", name, j)) for j, v in enumerate(values)], f"value of dimension {name}")
-        if name in INDICATOR_COLUMNS:
-            yield finding(
-                file,
-                at("dimensions", name),
-                "schema",
-                f"the dimension '{name}' has the name of a standard report column",
-                f"rename it: a dimension is a column of its own beside {', '.join(INDICATOR_COLUMNS)}",
-            )
-    if plan.member(plan.region.code):
-        yield finding(
-            file,
-            at("region", "code"),
-            "duplicate-id",
-            f"the region code '{plan.region.code}' is also a member's code",
-            "give the region a code no member uses (e.g. ASEAN)",
-        )
-
-    goals = {g.id for g in plan.goals}
-    benchmarks = {b.id for b in plan.benchmarks}
-
-    def dangling(value: str, known: set[str], what: str, path: tuple[str | int, ...]) -> Iterable[Finding]:
-        if value not in known:
-            close = suggest(value, known)
-            yield finding(
-                file,
-                at(*path),
-                "dangling-reference",
-                f"{what} '{value}' is not defined in the plan",
-                f"did you mean '{close}'?" if close else f"define it, or use one of: {', '.join(sorted(known))}",
-            )
-
-    for i, b in enumerate(plan.benchmarks):
-        yield from dangling(b.goal, goals, "goal", ("benchmarks", i, "goal"))
-    for i, o in enumerate(plan.objectives):
-        yield from dangling(o.goal, goals, "goal", ("objectives", i, "goal"))
-        for j, b_id in enumerate(o.benchmarks):
-            yield from dangling(b_id, benchmarks, "benchmark", ("objectives", i, "benchmarks", j))
-    for i, ind in enumerate(plan.indicators):
-        yield from dangling(ind.benchmark, benchmarks, "benchmark", ("indicators", i, "benchmark"))
-        for j, d in enumerate(ind.dimensions):
-            yield from dangling(d, set(plan.dimensions), "dimension", ("indicators", i, "dimensions", j))
-        own = set(ind.dimensions)
-        chosen: list[tuple[str, str, tuple[str, ...]]] = [
-            (name, value, ("directions", name, value)) for name, vs in ind.directions.items() for value in vs
-        ]
-        chosen += [(name, value, ("headline", name)) for name, value in (ind.headline or {}).items()]
-        for name, value, path in chosen:
-            where: tuple[str | int, ...] = ("indicators", i, *path)
-            if name not in own:
-                yield from dangling(name, own, f"dimension of {ind.id}", where)
-            else:
-                yield from dangling(value, set(plan.dimensions.get(name, [])), f"value of dimension {name}", where)
-        if ind.headline and ind.direction_of(ind.headline) == "none" and ind.direction != "none":
-            yield finding(
-                file,
-                at("indicators", i, "headline"),
-                "schema",
-                f"the headline series of {ind.id} is not rated (its direction is none)",
-                "choose a headline series that is rated, or leave headline out",
-            )
-        if ind.target is not None:
-            for code in ind.target.members:
-                yield from dangling(
-                    code, set(plan.member_codes), "member", ("indicators", i, "target", "members", code)
-                )
-            if ind.target.year is not None and not plan.baseline_year < ind.target.year <= plan.period.end:
-                yield finding(
-                    file,
-                    at("indicators", i, "target", "year"),
-                    "schema",
-                    f"target year {ind.target.year} is outside {plan.baseline_year + 1}-{plan.period.end}",
-                    "a target year falls after the baseline and within the period",
-                )
-            if ind.unit == "yes_no":
-                targets: list[float] = [ind.target.value, *ind.target.members.values()]
-                if any(v not in (0, 1) for v in targets):
-                    yield finding(
-                        file,
-                        at("indicators", i, "target"),
-                        "schema",
-                        "a yes_no target must be 1 (yes) or 0 (no)",
-                        "use 1 for yes, 0 for no",
-                    )
-
-    for i, b in enumerate(plan.benchmarks):
-        if not plan.benchmark_indicators(b.id):
-            yield finding(
-                file,
-                at("benchmarks", i, "id"),
-                "schema",
-                f"benchmark '{b.id}' has no indicator",
-                "add at least one indicator with this benchmark",
-            )
-        if not any(b.id in o.benchmarks for o in plan.objectives):
-            yield finding(
-                file,
-                at("benchmarks", i, "id"),
-                "schema",
-                f"benchmark '{b.id}' is served by no objective",
-                "list it under the benchmarks of at least one objective",
-            )
-
-    if plan.baseline_year > plan.period.start:
-        yield finding(
-            file,
-            at("baseline_year"),
-            "schema",
-            f"the baseline year {plan.baseline_year} is after the period's start {plan.period.start}",
-            "the baseline comes before or at the start of the period",
-        )
-    for i, r in enumerate(plan.reviews):
-        if not plan.period.start <= r.year <= plan.period.end:
-            yield finding(
-                file,
-                at("reviews", i, "year"),
-                "schema",
-                f"review year {r.year} is outside the period {plan.period.start}-{plan.period.end}",
-                "reviews take place within the period",
-            )
-        if r.data_year is not None and not plan.baseline_year <= r.data_year <= r.year:
-            yield finding(
-                file,
-                at("reviews", i, "data_year"),
-                "schema",
-                f"data_year {r.data_year} is outside {plan.baseline_year}-{r.year}",
-                "a review covers figures from the baseline year up to its own year",
-            )
+    return validate(located, file)

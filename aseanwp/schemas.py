@@ -11,9 +11,9 @@ def _dump(schema: dict[str, Any]) -> str:
 
 
 def plan_schema() -> str:
-    from aseanwp.plan import Plan
+    from aseanwp.plan_schema import json_schema
 
-    schema = Plan.model_json_schema(mode="validation")
+    schema = json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "aseanwp plan file (workplan.yaml)"
     return _dump(schema)

@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,10 @@ from click.testing import CliRunner, Result
 
 from aseanwp.cli import cli
 from aseanwp.plan import Plan, load_plan
+
+# The tests never read or write the user's cache: each run starts from an empty one of its own.
+os.environ["ASEANWP_CACHE_DIR"] = tempfile.mkdtemp(prefix="aseanwp-test-cache-")
+os.environ.pop("ASEANWP_NO_CACHE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "data" / "workplan.yaml"

@@ -1,0 +1,88 @@
+"""A cache of work already done, in the user's cache folder (never beside the data), keyed by the bytes of what it was
+made from and this version of aseanwp.
+
+Entries are JSON (never pickle: a file that code can be run from has no place in a folder other programs may
+write). Anything that goes wrong (no folder, no permission, a full disk, a corrupt or foreign entry) makes the
+cache miss, never fail a command, and never changes a result. ``ASEANWP_NO_CACHE`` (any value) or ``--no-cache``
+turns it off; ``ASEANWP_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from typing import Any
+
+from aseanwp import __version__
+
+_disabled = False
+FORMAT = 1  # of the entries; with the version, a new aseanwp never reads an old entry
+
+
+def disable() -> None:
+    """Turn the cache off for this process (--no-cache)."""
+    global _disabled
+    _disabled = True
+
+
+def enabled() -> bool:
+    return not _disabled and not os.environ.get("ASEANWP_NO_CACHE")
+
+
+def folder() -> str:
+    """The user's cache folder for aseanwp: XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows."""
+    given = os.environ.get("ASEANWP_CACHE_DIR")
+    if given:
+        return given
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+        return os.path.join(base, "aseanwp", "Cache")
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/aseanwp")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aseanwp")
+
+
+def key(kind: str, *parts: bytes | str) -> str:
+    """The entry's name: what it is, and a digest of everything it depends on (with the version)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in (kind, __version__, str(FORMAT), *parts):
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return f"{kind}-{h.hexdigest()}.json"
+
+
+def get(name: str) -> Any | None:
+    """The entry's data, or None (off, missing, unreadable, or not ours)."""
+    if not enabled():
+        return None
+    try:
+        with open(os.path.join(folder(), name), encoding="utf-8") as fh:
+            entry = json.load(fh)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(entry, dict) or entry.get("aseanwp") != __version__ or entry.get("format") != FORMAT:
+        return None
+    return entry.get("data")
+
+
+def put(name: str, data: Any) -> None:
+    """Store an entry atomically (a reader never sees half of one); any failure is ignored."""
+    if not enabled():
+        return
+    import tempfile
+
+    where = folder()
+    with contextlib.suppress(OSError, ValueError, TypeError, RecursionError):
+        os.makedirs(where, mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"aseanwp": __version__, "format": FORMAT, "data": data}, fh, ensure_ascii=False)
+            os.replace(tmp, os.path.join(where, name))
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
