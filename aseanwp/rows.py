@@ -1,6 +1,6 @@
 """The report row as a pydantic model: the documented shape of one indicator-file row (``aseanwp schema report``).
 
-The validator's hot loop does not build these (see checks.py); a test checks that the two agree on a large
+The validator's hot loop does not build these (see aseanwp/checks/); a test checks that the two agree on a large
 generated sample.
 """
 

@@ -1,6 +1,6 @@
 """The fast path of the indicator checks agrees with the authoritative one.
 
-``_IndicatorFile.accept`` tests a whole chunk of rows with set operations and joined regular expressions;
+``IndicatorFile.accept`` tests a whole chunk of rows with set operations and joined regular expressions;
 ``check_row`` checks one row at a time and alone writes findings. Whenever ``accept`` says yes, the row checks
 must find nothing and ``take`` must hand on exactly the rows ``check_row`` would have handed on. Whole files
 must give the same findings and rows whatever the chunk size, and with the fast path switched off.
@@ -20,7 +20,10 @@ from conftest import PLAN
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aseanwp.checks import CappedSink, _header, _IndicatorFile, check_file
+from aseanwp.checks import check_file
+from aseanwp.checks.header import header_columns
+from aseanwp.checks.indicator_rows import IndicatorFile
+from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import Finding
 from aseanwp.plan import COUNTED_UNITS, Plan, load_plan
 from aseanwp.reports import CsvFile, ReportFile, identify
@@ -162,14 +165,14 @@ def rows_for(draw: st.DrawFn, header: Sequence[str], n: int) -> list[list[str]]:
     return rows
 
 
-def checker(header: Sequence[str], emit: Recorder, out: list[Finding]) -> _IndicatorFile:
+def checker(header: Sequence[str], emit: Recorder, out: list[Finding]) -> IndicatorFile:
     sink = CappedSink(out)
-    columns = _header(THE_PLAN, RF, 1, list(header), sink)
+    columns = header_columns(THE_PLAN, RF, 1, list(header), sink)
     assert columns is not None, out
-    return _IndicatorFile(THE_PLAN, RF, columns, len(header), sink, emit)
+    return IndicatorFile(THE_PLAN, RF, columns, len(header), sink, emit)
 
 
-def state(c: _IndicatorFile) -> tuple[Any, ...]:
+def state(c: IndicatorFile) -> tuple[Any, ...]:
     return (set(c.seen), list(c.first_value.items()), list(c.suspects))
 
 
@@ -321,7 +324,7 @@ def run_file(path: Path, chunk: int | None, fast: bool) -> tuple[list[Finding], 
 
             mp.setattr(CsvFile, "chunks", small)
         if not fast:
-            mp.setattr(_IndicatorFile, "accept", lambda self, rows, lines: False)
+            mp.setattr(IndicatorFile, "accept", lambda self, rows, lines: False)
         n = check_file(THE_PLAN, rf, out, emit)
     return out, emit, n
 

@@ -795,7 +795,7 @@ def test_rows_before_a_bad_byte_are_still_checked(tmp_path):
 
 
 def test_a_header_problem_is_found_in_every_file_that_has_it(ws: Workspace) -> None:
-    """Clean headers are remembered across files (checks._header); a header with a problem never is."""
+    """Clean headers are remembered across files (aseanwp.checks.header); a header with a problem never is."""
     clean = "indicator,value,source\ncannabis_area_ha,5,x\n"
     misspelt = "indicator,populaton,value,source\ncannabis_area_ha,,5,x\n"
     for year, content in ((2008, clean), (2009, misspelt), (2010, clean), (2011, misspelt), (2012, clean)):

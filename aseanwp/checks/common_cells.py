@@ -1,0 +1,59 @@
+"""Checks both kinds of rows share: the row's length and the optional country and year cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aseanwp.findings import Finding, finding
+from aseanwp.reports import ReportFile
+from aseanwp.textsafe import quote
+
+
+def common_cells(
+    rf: ReportFile, line: int, row: list[str], columns: dict[str, int], sink: Callable[[Finding], None]
+) -> bool:
+    """The optional country and year columns must agree with the file's path."""
+    ok = True
+    i = columns.get("country")
+    if i is not None:
+        text = row[i].strip()
+        if text and text.upper() != rf.country:
+            sink(
+                finding(
+                    rf.file,
+                    line,
+                    "country-mismatch",
+                    f"country {quote(text)} differs from the folder '{rf.country}'",
+                    f"write {rf.country}, or move the row to the right member's file",
+                    column="country",
+                    col=i + 1,
+                )
+            )
+            ok = False
+    i = columns.get("year")
+    if i is not None:
+        text = row[i].strip()
+        if text and text != str(rf.year):
+            sink(
+                finding(
+                    rf.file,
+                    line,
+                    "year-mismatch",
+                    f"year {quote(text)} differs from the file's year {rf.year}",
+                    f"write {rf.year}, or move the row to the right year's file",
+                    column="year",
+                    col=i + 1,
+                )
+            )
+            ok = False
+    return ok
+
+
+def row_length(rf: ReportFile, line: int, got: int, want: int) -> Finding:
+    return finding(
+        rf.file,
+        line,
+        "row-length",
+        f"the row has {got} cells but the header has {want}",
+        "look for an extra or missing delimiter, or a delimiter inside an unquoted cell",
+    )
