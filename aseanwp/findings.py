@@ -25,11 +25,14 @@ class Finding:
     hint: str = ""
     column: str | None = None
     severity: Severity = "error"
-    #: 1-based position of ``column`` in the header, for GitHub's ``col=``; not part of the JSON record.
+    #: 1-based character position in ``line`` where the cell starts, for GitHub's ``col=`` (set from ``field``
+    #: by ``positions.locate``); None when no cell is concerned or the cell starts on a later line.
     col: int | None = None
+    #: 1-based number of the cell in its record; neither is part of the JSON record.
+    field: int | None = None
 
     def sort_key(self) -> tuple[str, int, str, int]:
-        return (self.file, self.line or 0, self.code, self.col or 0)
+        return (self.file, self.line or 0, self.code, self.field or 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,11 +66,11 @@ def finding(
     message: str,
     hint: str = "",
     column: str | None = None,
-    col: int | None = None,
+    field: int | None = None,
 ) -> Finding:
-    """Build a finding, taking its severity from its code."""
+    """Build a finding, taking its severity from its code. ``field`` is the cell's 1-based number in its record."""
     severity: Severity = "warning" if code in WARNING_CODES else "error"
-    return Finding(file, line, code, message, hint, column, severity, col)
+    return Finding(file, line, code, message, hint, column, severity, field=field)
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:

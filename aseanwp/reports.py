@@ -226,6 +226,7 @@ class CsvFile:
         self.path, self.file, self.sink = path, file, sink
         self.header: list[str] | None = None
         self.header_line = 0
+        self.delimiter = ","
         self._fh: io.TextIOWrapper | None = None
         self._reader: Iterator[list[str]] | None = None
         self._offset = 0  # blank lines before the header
@@ -313,7 +314,8 @@ class CsvFile:
                 )
             self._ended = True
             return
-        reader = csv.reader(chain([first], lines), delimiter=delimiter or _detect_delimiter(first), strict=True)
+        self.delimiter = delimiter or _detect_delimiter(first)
+        reader = csv.reader(chain([first], lines), delimiter=self.delimiter, strict=True)
         self._reader = reader
         self.header = next(reader)
         self.header_line = self._offset + 1

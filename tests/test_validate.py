@@ -576,7 +576,7 @@ def test_github_output_exactly(ws: Workspace) -> None:
     result = ws.invoke("--format", "github", "reports/BRN")
     assert result.exit_code == 1
     assert result.stdout_bytes.decode() == (
-        "::error file=reports/BRN/2008.csv,line=2,col=3,title=aseanwp bad-number::"
+        "::error file=reports/BRN/2008.csv,line=2,col=20,title=aseanwp bad-number::"
         "'5%25': a %25 sign is only allowed on percent indicators (drop the %25)\n"
         "::warning file=reports/BRN/2009.csv,line=2,title=aseanwp missing-baseline::"
         "BRN reports heroin_seized_kg but has no 2008 (baseline) value for it (add the 2008 figure to "

@@ -26,7 +26,7 @@ def common_cells(
                     f"country {quote(text)} differs from the folder '{rf.country}'",
                     f"write {rf.country}, or move the row to the right member's file",
                     column="country",
-                    col=i + 1,
+                    field=i + 1,
                 )
             )
             ok = False
@@ -42,7 +42,7 @@ def common_cells(
                     f"year {quote(text)} differs from the file's year {rf.year}",
                     f"write {rf.year}, or move the row to the right year's file",
                     column="year",
-                    col=i + 1,
+                    field=i + 1,
                 )
             )
             ok = False

@@ -9,6 +9,7 @@ from aseanwp.checks.indicator_rows import IndicatorFile
 from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import Finding, finding
 from aseanwp.plan import Plan, suggest
+from aseanwp.positions import locate
 from aseanwp.reports import CsvFile, ReportFile
 
 
@@ -39,6 +40,7 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         )
         return 0
     rows = 0
+    start = len(out)
     with CsvFile(rf.path, rf.file, sink) as f:
         if f.header is None:
             sink.close(rf.file)
@@ -61,4 +63,5 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         else:
             rows = action_rows(plan, rf, columns, width, f.records(), sink, emit)
     sink.close(rf.file)
+    locate(rf.path, f.delimiter, out, start)
     return rows

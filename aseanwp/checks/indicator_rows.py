@@ -225,7 +225,7 @@ class IndicatorFile:
                     f"{quote(ind_text)} is not an indicator of the plan" if ind_text else "the indicator is empty",
                     f"did you mean '{close}'?" if close else "see `aseanwp plan` for the indicator ids",
                     column="indicator",
-                    col=c_ind + 1,
+                    field=c_ind + 1,
                 )
             )
             return
