@@ -261,7 +261,7 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
     Checks across files (baselines, jumps) read the whole reports folder, but only the given files are reported
     on. Exit code 1 when there are errors (or warnings, with --strict).
     """
-    from aseanwp.findings import render_github, render_json, render_text, summary_line
+    from aseanwp.findings import is_valid, render_github, render_json, render_text, summary_line
     from aseanwp.plan import PlanError, load_plan
     from aseanwp.validation import InputError, run
 
@@ -282,14 +282,13 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
                 raise Failure(str(exc)) from None
             findings, files = outcome.findings, outcome.files
     if fmt == "json":
-        write(render_json(findings, files), None)
+        write(render_json(findings, files, strict), None)
     elif fmt == "github":
         write(render_github(findings), None)
     else:
         write(render_text(findings), None)
-    click.echo(summary_line(findings, files), err=True)
-    errors = sum(1 for f in findings if f.severity == "error")
-    if errors or (strict and findings):
+    click.echo(summary_line(findings, files, strict), err=True)
+    if not is_valid(findings, strict):
         raise click.exceptions.Exit(EXIT_INVALID)
 
 

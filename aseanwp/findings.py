@@ -107,20 +107,38 @@ def render_text(findings: Sequence[Finding]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def summary_line(findings: Sequence[Finding], files: int) -> str:
+def is_valid(findings: Sequence[Finding], strict: bool = False) -> bool:
+    """No errors; under ``strict`` (the gate on submissions) no warnings either."""
+    errors, warnings = count(findings)
+    return not errors and not (strict and warnings)
+
+
+def summary_line(findings: Sequence[Finding], files: int, strict: bool = False) -> str:
     errors, warnings = count(findings)
 
     def n(k: int, word: str) -> str:
         return f"{k} {word}" + ("" if k == 1 else "s")
 
-    verdict = "invalid" if errors else "valid"
+    if is_valid(findings, strict):
+        verdict = "valid"
+    elif errors:
+        verdict = "invalid"
+    else:
+        verdict = "invalid: --strict fails on warnings"
     return f"plan and {n(files, 'report file')} checked: {n(errors, 'error')}, {n(warnings, 'warning')} ({verdict})"
 
 
-def render_json(findings: Sequence[Finding], files: int) -> str:
+def render_json(findings: Sequence[Finding], files: int, strict: bool = False) -> str:
     errors = [f.to_dict() for f in findings if f.severity == "error"]
     warnings = [f.to_dict() for f in findings if f.severity == "warning"]
-    doc = {"format_version": 1, "valid": not errors, "files": files, "errors": errors, "warnings": warnings}
+    doc = {
+        "format_version": 1,
+        "valid": is_valid(findings, strict),
+        "strict": strict,
+        "files": files,
+        "errors": errors,
+        "warnings": warnings,
+    }
     from aseanwp.textsafe import json_safe
 
     return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

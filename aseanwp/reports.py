@@ -47,7 +47,8 @@ def identify(path: str, shown: str | None = None) -> ReportFile | None:
 
     ``shown`` is the path as findings show it, when the caller already has it (``display_path`` by default).
     """
-    parts = os.path.normpath(path).replace(os.sep, "/").split("/")
+    # The absolute path: `validate 2015.csv` run inside the member's folder has only one part of its own.
+    parts = os.path.abspath(path).replace(os.sep, "/").split("/")
     if len(parts) < 2:
         return None
     code, name = parts[-2], parts[-1]

@@ -552,6 +552,7 @@ def test_json_output_shape(ws: Workspace) -> None:
     assert doc == {
         "format_version": 1,
         "valid": False,
+        "strict": False,
         "files": 1,
         "errors": [
             {
