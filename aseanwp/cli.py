@@ -141,7 +141,7 @@ class Context:
         from aseanwp.validation import InputError, run
 
         try:
-            outcome = run(self.plan(), self.reports, (), collect, warnings)
+            outcome = run(self.plan(), self.reports, (), collect, warnings, echoes=False)
         except InputError as exc:
             raise Failure(str(exc)) from None
         if outcome.errors:

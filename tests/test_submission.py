@@ -62,3 +62,67 @@ def test_a_file_named_from_inside_its_member_folder(ws: Workspace, monkeypatch: 
         result = invoke_cli("--plan", "../../workplan.yaml", "validate", "--strict", *args)
         assert "bad-path" not in result.stdout, args
 
+
+# --- point 2: a finding across files reaches every file it involves ----------------------------------------
+
+
+def test_a_slip_in_a_revised_earlier_year_fails_strict(ws: Workspace) -> None:
+    """28.500 typed for 28,500 in the baseline: the PR touches only 2008.csv, and the gate must fail on it."""
+    ws.write("MMR/2008.csv", "indicator,value,source\nopium_poppy_area_ha,28.500,UNODC\n")
+    ws.write("MMR/2009.csv", "indicator,value,source\nopium_poppy_area_ha,31700,UNODC\n")
+    result = ws.invoke("--strict", "reports/MMR/2008.csv")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "reports/MMR/2008.csv:2: warning[jump] opium_poppy_area_ha changes 1,112.3 times from 28.5 here to "
+        "31,700 in 2009 (reports/MMR/2009.csv:2)\n"
+        "    column: value\n"
+        "    hint: check the unit (kg or t? tablets or millions?); if the figure is right, note why\n"
+    )
+    later = ws.invoke("reports/MMR/2009.csv")
+    assert later.stdout.startswith(
+        "reports/MMR/2009.csv:2: warning[jump] opium_poppy_area_ha changes 1,112.3 times from 28.5 in 2008 to 31,700\n"
+    )
+
+
+def test_a_jump_between_two_given_files_is_said_on_both_lines(ws: Workspace) -> None:
+    ws.write("MMR/2008.csv", "indicator,value,source\nheroin_seized_kg,1,s\nopium_poppy_area_ha,28.500,s\n")
+    ws.write("MMR/2009.csv", "indicator,value,source\nopium_poppy_area_ha,31700,s\nheroin_seized_kg,1,s\n")
+    result = ws.invoke("--format", "github", "reports/MMR")
+    assert [line.split("::")[1] for line in result.stdout.splitlines()] == [
+        "warning file=reports/MMR/2008.csv,line=3,title=aseanwp jump",
+        "warning file=reports/MMR/2009.csv,line=2,title=aseanwp jump",
+    ]
+
+
+def test_a_baseline_emptied_by_a_revision_is_said_on_the_baseline_file(ws: Workspace) -> None:
+    ws.write("MMR/2008.csv", "indicator,value,source\nheroin_seized_kg,1,s\nopium_poppy_area_ha,,\n")
+    ws.write("MMR/2009.csv", "indicator,value,source\nheroin_seized_kg,1,s\nopium_poppy_area_ha,31700,s\n")
+    alone = ws.invoke("--format", "json", "--strict", "reports/MMR/2008.csv")
+    doc = json.loads(alone.stdout)
+    assert alone.exit_code == 1
+    assert [(f["file"], f["line"], f["code"], f["message"]) for f in doc["warnings"]] == [
+        (
+            "reports/MMR/2008.csv",
+            None,
+            "missing-baseline",
+            "MMR reports opium_poppy_area_ha from reports/MMR/2009.csv line 3 on, but this baseline report gives "
+            "no value for it",
+        )
+    ]
+    # with the later file given (or the whole folder), it is said once, where the figure is
+    for args in (["reports/MMR/2008.csv", "reports/MMR/2009.csv"], []):
+        doc = json.loads(ws.invoke("--format", "json", *args).stdout)
+        found = [(f["file"], f["line"]) for f in doc["warnings"] if f["code"] == "missing-baseline"]
+        assert found == [("reports/MMR/2009.csv", 3)]
+
+
+def test_reviews_list_a_jump_once(ws: Workspace) -> None:
+    """The data notes of a review say each finding once (on the later file)."""
+    from aseanwp.plan import load_plan
+    from aseanwp.validation import run
+
+    ws.write("MMR/2008.csv", "indicator,value,source\nopium_poppy_area_ha,28.500,s\n")
+    ws.write("MMR/2009.csv", "indicator,value,source\nopium_poppy_area_ha,31700,s\n")
+    plan = load_plan(str(ws.plan))
+    once = run(plan, str(ws.reports), echoes=False).findings
+    assert [(Path(f.file).name, f.code) for f in once if f.code == "jump"] == [("2009.csv", "jump")]

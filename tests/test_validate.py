@@ -416,8 +416,10 @@ def test_jump(ws: Workspace) -> None:
     ws.write("BRN/2010.csv", "indicator,value,source\ncannabis_area_ha,5,x\nheroin_seized_kg,1100,x\n")
     exit_code, doc = ws.validate_json("reports/BRN/2009.csv", "reports/BRN/2010.csv")
     jumps = [(f["file"], *where(f)) for f in all_findings(doc) if f["code"] == "jump"]
-    # 0 -> 500 is not a jump (from zero); 500 -> 5 is; 11 -> 1100 is
+    # 0 -> 500 is not a jump (from zero); 500 -> 5 is; 11 -> 1100 is; each is said on both files
     assert jumps == [
+        ("reports/BRN/2009.csv", 2, "value", "warning"),
+        ("reports/BRN/2009.csv", 3, "value", "warning"),
         ("reports/BRN/2010.csv", 2, "value", "warning"),
         ("reports/BRN/2010.csv", 3, "value", "warning"),
     ]
@@ -442,7 +444,7 @@ def test_jump_skips_gaps_but_not_breaks(ws: Workspace) -> None:
     ws.write("BRN/2010.csv", "indicator,value,source,flag\nheroin_seized_kg,1000,x,\ncannabis_area_ha,900,x,\n")
     _, doc = ws.validate_json()
     jumps = [(f["file"], f["line"]) for f in doc["warnings"] if f["code"] == "jump"]
-    assert jumps == [("reports/BRN/2010.csv", 2)]
+    assert jumps == [("reports/BRN/2008.csv", 2), ("reports/BRN/2010.csv", 2)]
 
 
 def test_jump_factor_comes_from_the_plan(ws: Workspace) -> None:
@@ -626,7 +628,7 @@ def test_exit_codes(ws: Workspace) -> None:
     ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\n")
     ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,1000,x\n")
     assert ws.invoke("reports/BRN/2008.csv").exit_code == 0
-    assert ws.invoke("--strict", "reports/BRN/2008.csv").exit_code == 0
+    assert ws.invoke("--strict", "reports/BRN/2008.csv").exit_code == 1  # the jump is said on 2008 too
     warned = ws.invoke("reports/BRN/2009.csv")
     assert warned.exit_code == 0 and "warning[jump]" in warned.stdout
     assert ws.invoke("--strict", "reports/BRN/2009.csv").exit_code == 1
