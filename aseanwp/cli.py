@@ -250,21 +250,83 @@ OUTPUT = click.option(
 # --- validate ----------------------------------------------------------------------------------------------
 
 
+def _job_summary(findings: Sequence[Finding], files: int, strict: bool) -> None:
+    """Append every finding to GitHub's job summary, when there is one (GITHUB_STEP_SUMMARY)."""
+    from aseanwp.findings import render_summary
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(render_summary(findings, files, strict))
+    except OSError as exc:  # the annotations and the exit code still say it all
+        click.echo(f"aseanwp: cannot write the job summary {target}: {exc.strerror or exc}", err=True)
+
+
+def _path_list(source: str) -> list[str]:
+    """Paths from a file (``-``: standard input), NUL-separated as ``git diff -z`` writes them, or one a line
+    when the file holds no NUL (a name may hold anything but NUL, a line break included)."""
+    data: bytes
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as fh:
+                data = fh.read()
+    except OSError as exc:
+        raise Failure(f"cannot read the list of paths {source}: {exc.strerror or exc}") from None
+    text = os.fsdecode(data)
+    parts = text.split("\0") if "\0" in text else text.splitlines()
+    return [p for p in parts if p]
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for submissions).")
+@click.option(
+    "--paths-from",
+    metavar="FILE",
+    default=None,
+    help="Also check the paths listed in FILE ('-': standard input), NUL-separated as `git diff -z "
+    "--name-only` writes them, or one a line.",
+)
+@click.option(
+    "--deleted-from",
+    metavar="FILE",
+    default=None,
+    help="Report files that a change deletes or renames, listed like --paths-from: each is an error "
+    "(deleted-report), so that figures are never lost silently.",
+)
 @pass_context
-def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+def validate(
+    obj: Context,
+    paths: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    paths_from: str | None,
+    deleted_from: str | None,
+) -> None:
     """Check the plan and the given report files or folders (default: all reports).
 
     Checks across files (baselines, jumps) read the whole reports folder, but only the given files are reported
     on. Exit code 1 when there are errors (or warnings, with --strict).
+
+    With --format github and GITHUB_STEP_SUMMARY set (in GitHub Actions), every finding is also appended to the
+    job summary as a table: GitHub shows only 10 annotations of each kind per step.
     """
     from aseanwp.findings import is_valid, render_github, render_json, render_text, summary_line
     from aseanwp.plan import PlanError, load_plan
-    from aseanwp.validation import InputError, run
+    from aseanwp.validation import InputError, deleted_reports, run
 
+    if paths_from is not None and paths_from == deleted_from == "-":
+        usage("--paths-from and --deleted-from cannot both read standard input")
+    listed = _path_list(paths_from) if paths_from is not None else []
+    deleted = deleted_reports(_path_list(deleted_from)) if deleted_from is not None else []
+    # an empty list of changed files checks the plan, not the whole folder
+    only_plan = paths_from is not None and not listed and not paths
+    paths = (*paths, *listed)
     findings: list[Finding]
     try:
         plan = load_plan(obj.plan_path)
@@ -273,7 +335,7 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
     else:
         # The plan is always checked; a hook that passes every changed file may name it among the reports.
         reports_given = tuple(p for p in paths if not _same_file(p, obj.plan_path))
-        if paths and not reports_given:
+        if (paths and not reports_given) or only_plan:
             findings, files = [], 0  # only the plan was named: it is valid
         else:
             try:
@@ -281,10 +343,15 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
             except InputError as exc:
                 raise Failure(str(exc)) from None
             findings, files = outcome.findings, outcome.files
+    if deleted:
+        from aseanwp.findings import ordered
+
+        findings = ordered([*findings, *deleted])
     if fmt == "json":
         write(render_json(findings, files, strict), None)
     elif fmt == "github":
         write(render_github(findings), None)
+        _job_summary(findings, files, strict)
     else:
         write(render_text(findings), None)
     click.echo(summary_line(findings, files, strict), err=True)

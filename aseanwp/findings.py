@@ -167,3 +167,40 @@ def render_github(findings: Sequence[Finding]) -> str:
         message = clean(f.message + (f" ({f.hint})" if f.hint else ""), keep_line_breaks=True)
         lines.append(f"::{f.severity} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+# GitHub's job summary is Markdown with HTML: cell text must neither end its cell ('|', a line break) nor become
+# markup (emphasis, code, links, autolinks, mentions, math, HTML). CommonMark lets a backslash escape any ASCII
+# punctuation; these are the ones with a meaning there or in GitHub's extensions, '<', '>' and '&' as entities.
+_MD_ESCAPES = {c: "\\" + c for c in "\\`*_{}[]()#+-.!|~:@$^"}
+_MD_ESCAPES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " "})
+_MD_TABLE = str.maketrans(_MD_ESCAPES)
+SUMMARY_ROWS = 1000  # a job summary is at most 1 MiB
+
+
+def markdown_cell(text: str) -> str:
+    """Text made safe for one cell of a Markdown table: shown literally, on one line."""
+    from aseanwp.textsafe import visible
+
+    return visible(text).translate(_MD_TABLE)
+
+
+def render_summary(findings: Sequence[Finding], files: int, strict: bool = False) -> str:
+    """Every finding as a Markdown table, for GitHub's job summary (annotations stop at 10 of each kind)."""
+    out = [f"### aseanwp validate: {markdown_cell(summary_line(findings, files, strict))}", ""]
+    if findings:
+        out += ["| | file | line | column | code | message | hint |", "|---|---|---|---|---|---|---|"]
+        for f in findings[:SUMMARY_ROWS]:
+            cells = [
+                f.severity,
+                f.file,
+                "" if f.line is None else str(f.line),
+                f.column or "",
+                f.code,
+                f.message,
+                f.hint,
+            ]
+            out.append("| " + " | ".join(markdown_cell(c) for c in cells) + " |")
+        if len(findings) > SUMMARY_ROWS:
+            out += ["", f"and {len(findings) - SUMMARY_ROWS:,} more findings: run `aseanwp validate` to see them all."]
+    return "\n".join(out) + "\n\n"

@@ -38,9 +38,14 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def visible(text: str) -> str:
+    """``clean``, for findings (placeholder until invisible characters are named)."""
+    return clean(text)
+
+
 def quote(text: str, limit: int = 60) -> str:
     """Quote an offending cell in a message: cleaned and shortened."""
-    t = clean(text)
+    t = visible(text)
     if len(t) > limit:
         t = t[: limit - 1] + "…"
     return f"'{t}'"

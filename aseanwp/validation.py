@@ -284,6 +284,31 @@ def run(
     return Outcome(result, len({rf.file for rf in targets}), invalid, everything)
 
 
+def deleted_reports(paths: Sequence[str]) -> list[Finding]:
+    """An error for each report file in ``paths`` (the files a change deletes) that is indeed gone.
+
+    Paths that are not report files (a README) or that exist again (deleted, then added back) say nothing.
+    """
+    out = []
+    for p in dict.fromkeys(paths):
+        rf = identify(p)
+        if rf is None or os.path.lexists(p):
+            continue
+        out.append(
+            finding(
+                display_path(p),
+                None,
+                "deleted-report",
+                f"the change deletes (or renames) {rf.country}'s {rf.year} "
+                + ("actions file" if rf.kind == "actions" else "report")
+                + ": its figures would be lost",
+                "restore the file and correct it instead; a report is withdrawn by the secretariat, not by a "
+                "pull request",
+            )
+        )
+    return out
+
+
 def _missing_reports(plan: Plan, reports: str, files: list[ReportFile]) -> list[Finding]:
     members, plan_years = set(plan.member_codes), plan.years
     years = [rf.year for rf in files if rf.kind == "indicators" and rf.year in plan_years and rf.country in members]
