@@ -177,3 +177,55 @@ def test_shellcheck_finds_nothing() -> None:
 @pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema is not installed")
 def test_the_workflow_and_action_fit_githubs_schemas() -> None:
     assert lint_workflows.schemas() is True
+
+
+# --- the pre-commit hooks ----------------------------------------------------------------------------------------
+
+HOOKS = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+
+
+def hook_files(hook: dict[str, object]) -> list[str]:
+    """The shipped files the hook's `files` pattern picks, as pre-commit passes them."""
+    pattern = re.compile(str(hook["files"]))
+    tracked = [p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*") if p.is_file()]
+    return sorted(p for p in tracked if pattern.search(p))
+
+
+@pytest.mark.parametrize(("hook_id", "exit_code"), [("aseanwp-validate", 0), ("aseanwp-validate-strict", 1)])
+def test_hooks_on_the_shipped_data(hook_id: str, exit_code: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pre-commit run --all-files`: the errors-only hook passes on the shipped data (its warnings are real
+    gaps); the strict one, for fresh submissions, fails on them."""
+    from conftest import invoke_cli
+
+    hook = HOOKS[hook_id]
+    assert hook["pass_filenames"] is True and hook["language"] == "python"
+    command, *args = str(hook["entry"]).split()
+    assert command == "aseanwp"
+    monkeypatch.chdir(ROOT)
+    files = hook_files(hook)
+    assert "data/workplan.yaml" in files and len(files) > 100
+    result = invoke_cli(*args, *files)
+    assert result.exit_code == exit_code, result.stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("pre-commit") is None or shutil.which("git") is None, reason="pre-commit is not installed"
+)
+def test_pre_commit_try_repo_passes_on_the_shipped_data(tmp_path: Path) -> None:
+    """The done-when of the hooks: `pre-commit try-repo . aseanwp-validate --all-files` in this repository."""
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": os.environ.get("PRE_COMMIT_HOME", str(Path.home() / ".cache" / "pre-commit")),
+    }
+    env = {k: v for k, v in env.items() if not k.startswith("ASEANWP")}
+    result = subprocess.run(
+        ["pre-commit", "try-repo", ".", "aseanwp-validate", "--all-files"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"aseanwp validate\.+Passed", result.stdout)
