@@ -114,11 +114,39 @@ def _quiet_pipe() -> None:
 class Context:
     """What every command shares: where the plan and reports are, and the plan once loaded."""
 
-    def __init__(self, plan_path: str, reports: str | None, debug: bool) -> None:
+    def __init__(
+        self, plan_path: str, reports: str | None, debug: bool, plan_env: bool = False, reports_env: bool = False
+    ) -> None:
         self.plan_path = plan_path
         self.reports = reports or os.path.join(os.path.dirname(plan_path) or ".", "reports")
         self.debug = debug
         self._plan: Plan | None = None
+        # where a path that fails came from, when it is not on the command line: a variable set long ago
+        # in a shell profile is the last place a person looks
+        self.plan_origin = " (from the environment variable ASEANWP_PLAN)" if plan_env else ""
+        if reports_env:
+            self.reports_origin = " (from the environment variable ASEANWP_REPORTS)"
+        elif reports is None and plan_env:
+            self.reports_origin = " (beside the plan named by the environment variable ASEANWP_PLAN)"
+        else:
+            self.reports_origin = ""
+
+    def input_failure(self, exc: Exception) -> Failure:
+        """A missing reports folder, said with where its path came from."""
+        return Failure(str(exc) + self.reports_origin)
+
+    def plan_findings(self, findings: list[Finding]) -> list[Finding]:
+        """The plan's findings; a plan file that cannot be read says where its path came from."""
+        if not self.plan_origin:
+            return findings
+        import dataclasses
+
+        return [
+            dataclasses.replace(f, hint="the path comes from ASEANWP_PLAN: correct the variable or unset it")
+            if f.code == "unreadable" and f.line is None
+            else f
+            for f in findings
+        ]
 
     def plan(self) -> Plan:
         """The validated plan; its findings go to stderr and end the command with exit 1."""
@@ -129,8 +157,10 @@ class Context:
             try:
                 self._plan = load_plan(self.plan_path)
             except PlanError as exc:
-                click.echo(render_text(exc.findings), err=True, nl=False)
-                raise Failure(f"the plan {self.plan_path} is not valid (see `aseanwp validate`)") from None
+                click.echo(render_text(self.plan_findings(exc.findings)), err=True, nl=False)
+                raise Failure(
+                    f"the plan {self.plan_path}{self.plan_origin} is not valid (see `aseanwp validate`)"
+                ) from None
         return self._plan
 
     def validate(self, skip_invalid: bool, collect: Any, warnings: bool = True) -> Outcome:
@@ -143,7 +173,7 @@ class Context:
         try:
             outcome = run(self.plan(), self.reports, (), collect, warnings, echoes=False)
         except InputError as exc:
-            raise Failure(str(exc)) from None
+            raise self.input_failure(exc) from None
         if outcome.errors:
             errors = [f for f in outcome.findings if f.severity == "error"]
             if not skip_invalid:
@@ -229,7 +259,10 @@ def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool) ->
 
     Exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 130 interrupted.
     """
-    ctx.obj = Context(plan_path, reports, debug)
+    from click.core import ParameterSource
+
+    from_env = {n for n in ("plan_path", "reports") if ctx.get_parameter_source(n) == ParameterSource.ENVIRONMENT}
+    ctx.obj = Context(plan_path, reports, debug, "plan_path" in from_env, "reports" in from_env)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -331,7 +364,7 @@ def validate(
     try:
         plan = load_plan(obj.plan_path)
     except PlanError as exc:
-        findings, files = exc.findings, 0
+        findings, files = obj.plan_findings(exc.findings), 0
     else:
         # The plan is always checked; a hook that passes every changed file may name it among the reports.
         reports_given = tuple(p for p in paths if not _same_file(p, obj.plan_path))
@@ -341,7 +374,7 @@ def validate(
             try:
                 outcome = run(plan, obj.reports, reports_given)
             except InputError as exc:
-                raise Failure(str(exc)) from None
+                raise obj.input_failure(exc) from None
             findings, files = outcome.findings, outcome.files
     if deleted:
         from aseanwp.findings import ordered
@@ -497,7 +530,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
     try:
         outcome = run(plan, obj.reports, (), data, warnings=False)  # status marks errors only
     except InputError as exc:
-        raise Failure(str(exc)) from None
+        raise obj.input_failure(exc) from None
     cells, years = grid(plan, data, outcome.found, outcome.invalid)
     if fmt == "json":
         text = status_view.as_json(plan, cells, years)

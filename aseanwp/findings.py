@@ -89,7 +89,7 @@ def count(findings: Sequence[Finding]) -> tuple[int, int]:
 
 def render_text(findings: Sequence[Finding]) -> str:
     """Human text, grouped by file: ``file:line: error[code] message`` then the column and hint, indented."""
-    from aseanwp.textsafe import clean
+    from aseanwp.textsafe import visible
 
     out: list[str] = []
     current: str | None = None
@@ -98,12 +98,12 @@ def render_text(findings: Sequence[Finding]) -> str:
             if current is not None:
                 out.append("")
             current = f.file
-        where = clean(f"{f.file}:{f.line}" if f.line is not None else f.file)
-        out.append(f"{where}: {f.severity}[{f.code}] {clean(f.message)}")
+        where = visible(f"{f.file}:{f.line}" if f.line is not None else f.file)
+        out.append(f"{where}: {f.severity}[{f.code}] {visible(f.message)}")
         if f.column:
-            out.append(f"    column: {clean(f.column)}")
+            out.append(f"    column: {visible(f.column)}")
         if f.hint:
-            out.append(f"    hint: {clean(f.hint)}")
+            out.append(f"    hint: {visible(f.hint)}")
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -154,17 +154,17 @@ def _escape_property(s: str) -> str:
 
 def render_github(findings: Sequence[Finding]) -> str:
     """GitHub Actions workflow commands, one per finding, escaped as the runner requires."""
-    from aseanwp.textsafe import clean
+    from aseanwp.textsafe import clean, visible
 
     lines = []
     for f in findings:
-        props = [f"file={_escape_property(clean(f.file, keep_line_breaks=True))}"]
+        props = [f"file={_escape_property(clean(f.file, keep_line_breaks=True))}"]  # the real name: GitHub finds it
         if f.line is not None:
             props.append(f"line={f.line}")
         if f.col is not None:
             props.append(f"col={f.col}")
         props.append(f"title={_escape_property('aseanwp ' + f.code)}")
-        message = clean(f.message + (f" ({f.hint})" if f.hint else ""), keep_line_breaks=True)
+        message = visible(f.message + (f" ({f.hint})" if f.hint else ""), keep_line_breaks=True)
         lines.append(f"::{f.severity} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 

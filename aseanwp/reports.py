@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import Literal
+from typing import Literal, cast
 
 from aseanwp.findings import Finding, display_path, finding
 
@@ -60,12 +60,24 @@ def identify(path: str, shown: str | None = None) -> ReportFile | None:
 
 
 def bad_path(path: str, why: str = "") -> Finding:
+    hint = "name it like MMR/2012.csv or MMR/2012-actions.csv, inside the member's folder"
+    if not why:
+        parts = os.path.abspath(path).replace(os.sep, "/").split("/")
+        folder, name = (parts[-2], parts[-1]) if len(parts) >= 2 else ("", parts[-1])
+        upper = folder.upper()
+        if folder != upper and _CODE.match(upper) and _NAME.match(name.lower()):
+            # the one case rule: member codes are upper case (MMR, TH-10); a folder mmr/ is MMR's, misnamed
+            why = f"the member folder '{folder}' is not in upper case"
+            hint = f"rename the folder to {upper} (member codes are upper case)"
+        elif _CODE.match(folder) and name != name.lower() and _NAME.match(name.lower()):
+            why = f"the file name '{name}' is not in lower case"
+            hint = f"rename the file to {name.lower()}"
     return finding(
         display_path(path),
         None,
         "bad-path",
         why or "not a report file: expected <CODE>/<YEAR>.csv or <CODE>/<YEAR>-actions.csv",
-        "name it like MMR/2012.csv or MMR/2012-actions.csv, inside the member's folder",
+        hint,
     )
 
 
@@ -204,6 +216,34 @@ def _encoding_finding(path: str, file: str) -> Finding:
     )
 
 
+def _not_csv(file: str, head: bytes) -> Finding | None:
+    """A file that is not CSV text at all, named for what it is: a workbook saved under a .csv name, or the
+    pointer Git LFS leaves in place of a file it stores elsewhere."""
+    if head.startswith(b"PK\x03\x04"):
+        what = "a spreadsheet workbook (.xlsx or .ods: a zip file), not CSV text"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "an old Excel workbook (.xls), not CSV text"
+    else:
+        what = ""
+    if what:
+        return finding(
+            file,
+            None,
+            "workbook",
+            f"the file is {what}, saved with a .csv name",
+            "open it in the spreadsheet and use Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'",
+        )
+    if head.startswith(b"version https://git-lfs.github.com/spec/"):
+        return finding(
+            file,
+            None,
+            "lfs-pointer",
+            "the file is a Git LFS pointer, not the report: its content is stored in Git LFS",
+            "run `git lfs pull` to fetch it, and keep report files out of LFS (.gitattributes): they are small text",
+        )
+    return None
+
+
 def _unreadable(file: str, exc: OSError) -> Finding:
     return finding(file, None, "unreadable", f"cannot read the file: {exc.strerror}", "check its permissions")
 
@@ -277,6 +317,13 @@ class CsvFile:
                 self._ended = True
                 return
             self._fh = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in __exit__
+            # a look at the first bytes, without reading them: the decoder would fail on a workbook's
+            head = cast(io.BufferedReader, self._fh.buffer).peek(64)[:64]
+            not_csv = _not_csv(self.file, head)
+            if not_csv is not None:
+                self.sink(not_csv)
+                self._ended = True
+                return
             self._start(self._fh, skip)
         except UnicodeDecodeError:
             self._start_before_bad_byte(skip)

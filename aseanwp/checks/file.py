@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aseanwp.checks.action_rows import action_rows
+from aseanwp.checks.common_cells import Conflicts
 from aseanwp.checks.emitter import Emitter
 from aseanwp.checks.header import header_columns
 from aseanwp.checks.indicator_rows import IndicatorFile
@@ -46,7 +47,10 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
             sink.close(rf.file)
             return 0
         width = len(f.header)
-        columns = header_columns(plan, rf, f.header_line, f.header, sink)
+        if Conflicts(rf, sink).marker(f.header_line, f.header):
+            columns = None  # the header itself is in conflict: the rows cannot be read by it
+        else:
+            columns = header_columns(plan, rf, f.header_line, f.header, sink)
         if columns is None:
             for chunk, _ in f.chunks():  # still read to the end: encoding problems further down are found too
                 rows += len(chunk)
