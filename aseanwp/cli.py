@@ -231,6 +231,50 @@ def usage(message: str) -> NoReturn:
     raise click.UsageError(message)
 
 
+# --- shell completion ------------------------------------------------------------------------------------------
+
+_COMPLETION_MAX_BYTES = 4 * 1024 * 1024  # a plan larger than this is not read for a key press
+
+
+def _plan_entries(ctx: click.Context, section: str, key: str, label: str) -> list[tuple[str, str]]:
+    """(id, label) of each entry of a plan section, read for shell completion: parsed without validation,
+    with the YAML loader's bounds, and nothing at all on any problem (a completion never fails)."""
+    path = ctx.find_root().params.get("plan_path") or os.environ.get("ASEANWP_PLAN") or "data/workplan.yaml"
+    try:
+        if os.path.getsize(path) > _COMPLETION_MAX_BYTES:
+            return []
+        from aseanwp.yamlload import load
+
+        with open(path, encoding="utf-8") as fh:
+            data = load(fh.read(), str(path)).data
+        entries = data.get(section) if isinstance(data, dict) else None
+        return [
+            (str(e[key]), " ".join(str(e.get(label) or "").split())[:60])
+            for e in entries or []
+            if isinstance(e, dict) and isinstance(e.get(key), str)
+        ]
+    except Exception:  # whatever the plan holds, completion offers nothing rather than failing
+        return []
+
+
+def _completer(section: str, key: str, label: str, upper: bool = False) -> Callable[..., list[Any]]:
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        typed = incomplete.upper() if upper else incomplete
+        return [
+            CompletionItem(value, help=text or None)
+            for value, text in _plan_entries(ctx, section, key, label)
+            if value.startswith(typed)
+        ]
+
+    return complete
+
+
+complete_member = _completer("members", "code", "name", upper=True)
+complete_benchmark = _completer("benchmarks", "id", "text")
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--plan",
@@ -465,8 +509,22 @@ def load_data(obj: Context, skip_invalid: bool, warnings: bool = True) -> Any:
 
 @cli.command()
 @click.option("--year", type=int, default=None, help="The year to report on [default: the latest with any value].")
-@click.option("--country", "countries", multiple=True, metavar="CODE", help="Only this member (repeatable).")
-@click.option("--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable).")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="CODE",
+    shell_complete=complete_member,
+    help="Only this member (repeatable).",
+)
+@click.option(
+    "--benchmark",
+    "benchmarks",
+    multiple=True,
+    metavar="ID",
+    shell_complete=complete_benchmark,
+    help="Only this benchmark (repeatable).",
+)
 @click.option("--detail", is_flag=True, help="Show every member's rows, not only the region's.")
 @format_option("table", "markdown", "csv", "json")
 @OUTPUT
@@ -542,7 +600,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("code")
+@click.argument("code", shell_complete=complete_member)
 @click.argument("year", type=int)
 @click.option("--actions", is_flag=True, help="The actions file instead of the indicator file.")
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE (refuses to replace one).")
