@@ -395,11 +395,13 @@ def validate(
     """
     from aseanwp.findings import is_valid, render_github, render_json, render_text, summary_line
     from aseanwp.plan import PlanError, load_plan
+    from aseanwp.reports import ignored
     from aseanwp.validation import InputError, deleted_reports, run
 
     if paths_from is not None and paths_from == deleted_from == "-":
         usage("--paths-from and --deleted-from cannot both read standard input")
-    listed = _path_list(paths_from) if paths_from is not None else []
+    # a list of changed files may name a README or .gitkeep beside the reports: not reports, as in a folder
+    listed = [p for p in _path_list(paths_from) if not ignored(os.path.basename(p))] if paths_from is not None else []
     deleted = deleted_reports(_path_list(deleted_from)) if deleted_from is not None else []
     # an empty list of changed files checks the plan, not the whole folder
     only_plan = paths_from is not None and not listed and not paths

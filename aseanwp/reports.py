@@ -81,8 +81,8 @@ def bad_path(path: str, why: str = "") -> Finding:
     )
 
 
-def _ignored(name: str) -> bool:
-    # Hidden files (.gitkeep, editor swap files) and READMEs are not reports.
+def ignored(name: str) -> bool:
+    """Hidden files (.gitkeep, editor swap files) and READMEs in a reports folder are not reports."""
     return name.startswith(".") or name.lower().startswith("readme")
 
 
@@ -130,7 +130,7 @@ def discover(root: str, level: int = 1) -> Discovery:
             return
         shown = display_path(folder)  # once per folder: relpath is slow, and there may be thousands of files
         for entry in entries:
-            if _ignored(entry.name):
+            if ignored(entry.name):
                 continue
             full = os.path.join(folder, entry.name)
             if entry.is_symlink():

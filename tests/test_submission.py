@@ -188,6 +188,16 @@ def test_paths_from_takes_any_name_as_data(ws: Workspace, tmp_path: Path, monkey
     assert not (ws.root / "PWNED").exists() and not Path("PWNED").exists()
 
 
+def test_paths_from_skips_readmes_and_hidden_files_as_a_folder_does(ws: Workspace, tmp_path: Path) -> None:
+    ws.write("BRN/2008.csv", BASE)
+    ws.write("README.md", "# reports\n")
+    ws.write("BRN/.gitkeep", "")
+    listed = nul_list(tmp_path, "reports/README.md", "reports/BRN/.gitkeep", "reports/BRN/2008.csv")
+    result = ws.invoke("--strict", "--paths-from", listed)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "plan and 1 report file checked: 0 errors, 0 warnings (valid)\n"
+
+
 def test_paths_from_stdin_and_one_a_line(ws: Workspace) -> None:
     ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,-1,s\n")
     ws.write("KHM/2008.csv", "indicator,value,source\nheroin_seized_kg,-1,s\n")
