@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from aseanwp import __version__
+from aseanwp.completion import complete_benchmark, complete_member
 
 if TYPE_CHECKING:
     from aseanwp.findings import Finding
@@ -231,50 +232,6 @@ def usage(message: str) -> NoReturn:
     raise click.UsageError(message)
 
 
-# --- shell completion ------------------------------------------------------------------------------------------
-
-_COMPLETION_MAX_BYTES = 4 * 1024 * 1024  # a plan larger than this is not read for a key press
-
-
-def _plan_entries(ctx: click.Context, section: str, key: str, label: str) -> list[tuple[str, str]]:
-    """(id, label) of each entry of a plan section, read for shell completion: parsed without validation,
-    with the YAML loader's bounds, and nothing at all on any problem (a completion never fails)."""
-    path = ctx.find_root().params.get("plan_path") or os.environ.get("ASEANWP_PLAN") or "data/workplan.yaml"
-    try:
-        if os.path.getsize(path) > _COMPLETION_MAX_BYTES:
-            return []
-        from aseanwp.yamlload import load
-
-        with open(path, encoding="utf-8") as fh:
-            data = load(fh.read(), str(path)).data
-        entries = data.get(section) if isinstance(data, dict) else None
-        return [
-            (str(e[key]), " ".join(str(e.get(label) or "").split())[:60])
-            for e in entries or []
-            if isinstance(e, dict) and isinstance(e.get(key), str)
-        ]
-    except Exception:  # whatever the plan holds, completion offers nothing rather than failing
-        return []
-
-
-def _completer(section: str, key: str, label: str, upper: bool = False) -> Callable[..., list[Any]]:
-    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
-
-        typed = incomplete.upper() if upper else incomplete
-        return [
-            CompletionItem(value, help=text or None)
-            for value, text in _plan_entries(ctx, section, key, label)
-            if value.startswith(typed)
-        ]
-
-    return complete
-
-
-complete_member = _completer("members", "code", "name", upper=True)
-complete_benchmark = _completer("benchmarks", "id", "text")
-
-
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--plan",
@@ -327,37 +284,6 @@ OUTPUT = click.option(
 # --- validate ----------------------------------------------------------------------------------------------
 
 
-def _job_summary(findings: Sequence[Finding], files: int, strict: bool) -> None:
-    """Append every finding to GitHub's job summary, when there is one (GITHUB_STEP_SUMMARY)."""
-    from aseanwp.findings import render_summary
-
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not target:
-        return
-    try:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(render_summary(findings, files, strict))
-    except OSError as exc:  # the annotations and the exit code still say it all
-        click.echo(f"aseanwp: cannot write the job summary {target}: {exc.strerror or exc}", err=True)
-
-
-def _path_list(source: str) -> list[str]:
-    """Paths from a file (``-``: standard input), NUL-separated as ``git diff -z`` writes them, or one a line
-    when the file holds no NUL (a name may hold anything but NUL, a line break included)."""
-    data: bytes
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(source, "rb") as fh:
-                data = fh.read()
-    except OSError as exc:
-        raise Failure(f"cannot read the list of paths {source}: {exc.strerror or exc}") from None
-    text = os.fsdecode(data)
-    parts = text.split("\0") if "\0" in text else text.splitlines()
-    return [p for p in parts if p]
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("text", "json", "github")
@@ -396,13 +322,17 @@ def validate(
     from aseanwp.findings import is_valid, render_github, render_json, render_text, summary_line
     from aseanwp.plan import PlanError, load_plan
     from aseanwp.reports import ignored
+    from aseanwp.submission import ListError, job_summary, path_list
     from aseanwp.validation import InputError, deleted_reports, run
 
     if paths_from is not None and paths_from == deleted_from == "-":
         usage("--paths-from and --deleted-from cannot both read standard input")
     # a list of changed files may name a README or .gitkeep beside the reports: not reports, as in a folder
-    listed = [p for p in _path_list(paths_from) if not ignored(os.path.basename(p))] if paths_from is not None else []
-    deleted = deleted_reports(_path_list(deleted_from)) if deleted_from is not None else []
+    try:
+        listed = [p for p in path_list(paths_from) if not ignored(os.path.basename(p))] if paths_from else []
+        deleted = deleted_reports(path_list(deleted_from)) if deleted_from is not None else []
+    except ListError as exc:
+        raise Failure(str(exc)) from None
     # an empty list of changed files checks the plan, not the whole folder
     only_plan = paths_from is not None and not listed and not paths
     paths = (*paths, *listed)
@@ -430,7 +360,7 @@ def validate(
         write(render_json(findings, files, strict), None)
     elif fmt == "github":
         write(render_github(findings), None)
-        _job_summary(findings, files, strict)
+        job_summary(findings, files, strict)
     else:
         write(render_text(findings), None)
     click.echo(summary_line(findings, files, strict), err=True)
