@@ -154,11 +154,15 @@ def test_a_clean_change_passes_and_a_slip_in_a_revised_year_fails(history: tuple
     assert "::warning file=data/reports/MMR/2008.csv,line=2,title=aseanwp jump::" in slip.stdout
 
 
-def test_a_missing_base_commit_says_how_to_fix_it(history: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("base", ["1" * 40, "--output=PWNED", "HEAD;touch PWNED"])
+def test_a_missing_or_odd_base_says_how_to_fix_it(history: tuple[Path, str], base: str) -> None:
     repo, _ = history
-    result = run_script(repo, "1" * 40)
+    result = run_script(repo, base)
     assert result.returncode == 1
-    assert "fetch-depth: 0" in result.stdout
+    assert result.stdout == (
+        "::error title=aseanwp::the base commit is not in the checkout: use actions/checkout with fetch-depth: 0\n"
+    )
+    assert not (repo / "PWNED").exists()
 
 
 # --- the linters, where they are installed ---------------------------------------------------------------------

@@ -23,14 +23,15 @@ fi
 status=0
 base="${BASE:-}"
 if [[ -n "$base" && "$base" != 0000000000000000000000000000000000000000 ]]; then
-    if ! git cat-file -e "${base}^{commit}" 2>/dev/null; then
-        echo "::error title=aseanwp::the base commit $base is not in the checkout: use actions/checkout with fetch-depth: 0"
+    # resolved to a commit id first: a base that looks like an option never reaches git diff as one
+    if ! sha="$(git rev-parse --verify --quiet --end-of-options "${base}^{commit}")"; then
+        echo "::error title=aseanwp::the base commit is not in the checkout: use actions/checkout with fetch-depth: 0"
         exit 1
     fi
     lists="$(mktemp -d)"
     # --no-renames: a renamed report is a deletion (an error) and a new name (checked like any file)
-    git diff -z --name-only --no-renames --diff-filter=ACMRT "$base" HEAD -- "$reports" > "$lists/changed"
-    git diff -z --name-only --no-renames --diff-filter=D "$base" HEAD -- "$reports" > "$lists/deleted"
+    git diff -z --name-only --no-renames --diff-filter=ACMRT "$sha" HEAD -- "$reports" > "$lists/changed"
+    git diff -z --name-only --no-renames --diff-filter=D "$sha" HEAD -- "$reports" > "$lists/deleted"
     if [[ -s "$lists/changed" || -s "$lists/deleted" ]]; then
         "$aseanwp" "${global[@]}" validate --format github "${strict[@]}" \
             --paths-from "$lists/changed" --deleted-from "$lists/deleted" || status=$?
