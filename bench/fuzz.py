@@ -8,7 +8,7 @@ other encodings, huge cells. Then it asserts (SPEC 8) that
 
 - no exception escapes ``check_file`` or ``load_plan`` (``PlanError`` is the plan's normal answer);
 - the fast path agrees with the row-by-row checks: the same findings and the same valid rows with the chunk size
-  forced small and with ``_IndicatorFile.accept`` switched off;
+  forced small and with ``IndicatorFile.accept`` switched off;
 - every finding has a known code, a message, and a line inside the file;
 - every so often, the command line (validate, report, status, review) on a copy of the shipped data holding the
   mutated file never exits 3 and never prints a traceback.
@@ -39,7 +39,8 @@ sys.path.insert(0, ROOT)
 
 from click.testing import CliRunner  # noqa: E402
 
-from aseanwp.checks import _IndicatorFile, check_file  # noqa: E402
+from aseanwp.checks import check_file  # noqa: E402
+from aseanwp.checks.indicator_rows import IndicatorFile  # noqa: E402
 from aseanwp.cli import cli  # noqa: E402
 from aseanwp.findings import Finding  # noqa: E402
 from aseanwp.plan import Plan, PlanError, load_plan  # noqa: E402
@@ -251,7 +252,7 @@ def _run(plan: Plan, rf: ReportFile, chunk: int | None, fast: bool) -> tuple[lis
 
     with (
         patched(CsvFile, "chunks", small if chunk else original),
-        patched(_IndicatorFile, "accept", _IndicatorFile.accept if fast else (lambda self, rows, lines: False)),
+        patched(IndicatorFile, "accept", IndicatorFile.accept if fast else (lambda self, rows, lines: False)),
     ):
         check_file(plan, rf, out, emit)
     return out, emit
