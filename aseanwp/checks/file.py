@@ -9,7 +9,7 @@ from aseanwp.checks.indicator_rows import IndicatorFile
 from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import Finding, finding
 from aseanwp.plan import Plan, suggest
-from aseanwp.reports import CsvFile, ReportFile
+from aseanwp.reports import ReportFile, open_report
 
 
 def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | None = None) -> int:
@@ -39,7 +39,7 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         )
         return 0
     rows = 0
-    with CsvFile(rf.path, rf.file, sink) as f:
+    with open_report(rf, sink) as f:
         if f.header is None:
             sink.close(rf.file)
             return 0
