@@ -445,18 +445,26 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
 @cli.command()
 @click.argument("code")
 @click.argument("year", type=int)
-@click.option("--actions", is_flag=True, help="The actions file instead of the indicator file.")
+@click.option("--actions", is_flag=True, help="The actions file instead of the indicator file (CSV only).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default="csv",
+    show_default=True,
+    help="csv, or xlsx: one workbook with the indicators, the actions and instructions (needs -o).",
+)
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE (refuses to replace one).")
 @click.option("--force", is_flag=True, help="With -o: replace an existing file.")
 @pass_context
-def template(obj: Context, code: str, year: int, actions: bool, output: str | None, force: bool) -> None:
+def template(obj: Context, code: str, year: int, actions: bool, fmt: str, output: str | None, force: bool) -> None:
     """A blank Country Report for member CODE and YEAR, in the standard format.
 
     Save it as <reports>/CODE/YEAR.csv (or YEAR-actions.csv with --actions), fill in value and source, and run
-    `aseanwp validate` on it.
+    `aseanwp validate` on it. With --format xlsx, fill the workbook in Excel or LibreOffice and check it with
+    `aseanwp validate FILE.xlsx`.
     """
     from aseanwp.output import OutputError, create_new
-    from aseanwp.template import actions_template, indicator_template
 
     plan = obj.plan()
     code = code.upper()
@@ -464,16 +472,52 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
         usage(f"{code} is the region's code; a report is made per member ({', '.join(plan.member_codes)})")
     _check_codes(plan, [code], [])
     _check_year(plan, year)
-    text = (actions_template if actions else indicator_template)(plan, code, year)
+    data: str | bytes
+    if fmt == "xlsx":
+        data = _workbook(plan, code, year, actions, output)
+    else:
+        if output is not None and output.lower().endswith(".xlsx"):
+            usage(f"-o {output} names a workbook: add --format xlsx (or name the file .csv)")
+        from aseanwp.template import actions_template, indicator_template
+
+        data = (actions_template if actions else indicator_template)(plan, code, year)
     if output is None or output == "-":
-        write(text, None)
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            write(data, None)
         return
     _check_output(output, inputs_too=False)  # a template is meant to go into the reports folder
     try:
-        create_new(output, text, force)
+        create_new(output, data, force)
     except OutputError as exc:
         raise Failure(str(exc)) from None
-    click.echo(f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True)
+    then = (
+        f"fill it in Excel or LibreOffice, then run `aseanwp validate {output}`"
+        if fmt == "xlsx"
+        else (f"fill in value and source, then run `aseanwp validate {output}`")
+    )
+    click.echo(f"aseanwp: wrote {output}; {then}", err=True)
+
+
+def _workbook(plan: Plan, code: str, year: int, actions: bool, output: str | None) -> bytes:
+    """The template workbook's bytes, after the checks that only a binary output needs."""
+    from aseanwp.xlsx import MissingDependency
+
+    if actions:
+        usage("--actions is for CSV: the workbook holds the indicators and the actions on two sheets")
+    if output is None:
+        usage("--format xlsx writes a binary workbook: give -o FILE.xlsx")
+    if output == "-" and sys.stdout.isatty():
+        usage("will not write a binary workbook to a terminal: give -o FILE.xlsx")
+    if output != "-" and not output.lower().endswith(".xlsx"):
+        usage(f"-o {output}: a workbook's name must end in .xlsx (Excel refuses to open it otherwise)")
+    from aseanwp.xlsx.writer import template_workbook
+
+    try:
+        return template_workbook(plan, code, year)
+    except MissingDependency as exc:
+        raise Failure(str(exc)) from None
 
 
 # --- review ----------------------------------------------------------------------------------------------------
