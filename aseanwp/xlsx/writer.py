@@ -67,6 +67,7 @@ def template_workbook(plan: Plan, code: str, year: int) -> bytes:
     require("writing a workbook")
     from openpyxl import Workbook
     from openpyxl.packaging.custom import IntProperty, StringProperty
+    from openpyxl.writer.excel import ExcelWriter
 
     wb: Any = Workbook()  # Any: the type stubs lack custom_doc_props
     member = plan.name_of(code)
@@ -83,7 +84,9 @@ def template_workbook(plan: Plan, code: str, year: int) -> bytes:
     _instructions(wb.create_sheet(layout.INSTRUCTIONS), plan, code, member, year)
     wb.active = 0
     buf = io.BytesIO()
-    wb.save(buf)
+    # ExcelWriter, not wb.save: save stamps the document's modified date with the current time
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
     return _fixed_zip(buf.getvalue())
 
 
