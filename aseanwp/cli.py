@@ -259,7 +259,8 @@ def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> No
     """Check the plan and the given report files or folders (default: all reports).
 
     Checks across files (baselines, jumps) read the whole reports folder, but only the given files are reported
-    on. Exit code 1 when there are errors (or warnings, with --strict).
+    on. A workbook (FILE.xlsx, from `aseanwp template --format xlsx`) stands for its member's report of its year;
+    its findings name their cell. Exit code 1 when there are errors (or warnings, with --strict).
     """
     from aseanwp.findings import render_github, render_json, render_text, summary_line
     from aseanwp.plan import PlanError, load_plan

@@ -13,6 +13,18 @@ Severity = Literal["error", "warning"]
 #: Codes whose findings are warnings; every other code is an error.
 WARNING_CODES = frozenset({"missing-baseline", "missing-report", "jump", "no-figures"})
 
+#: Findings only a workbook can have (``aseanwp.xlsx``); listed here so that the codes live in one module.
+WORKBOOK_CODES = frozenset(
+    {
+        "unsafe-workbook",  # a zip bomb, XML entities or a DTD, macros, too many parts
+        "encrypted-workbook",  # saved with a password to open
+        "unsupported-workbook",  # not an .xlsx: .xls, .xlsb, .ods, a renamed CSV or web page
+        "missing-sheet",  # neither an Indicators nor an Actions sheet
+        "cell-error",  # an error value such as #N/A or #DIV/0!
+        "uncalculated-formula",  # a formula whose result was never calculated and saved
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

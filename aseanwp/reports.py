@@ -65,6 +65,15 @@ def identify(path: str, shown: str | None = None) -> ReportFile | None:
 
 def bad_path(path: str, why: str = "") -> Finding:
     shown = display_path(path)
+    if not why and path.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        # a workbook committed as it is: the record is the CSV it imports to
+        return finding(
+            shown,
+            None,
+            "bad-path",
+            "a workbook in the reports folder: the reports kept here are CSV files",
+            f"write the CSV files from it with `aseanwp import {shown}`, then remove the workbook",
+        )
     return finding(
         shown,
         None,
