@@ -35,7 +35,7 @@ class Failure(click.ClickException):
 class Group(click.Group):
     """The top-level group: maps every way a run can end onto SPEC 2.4's exit codes."""
 
-    ORDER = ("validate", "report", "review", "status", "template", "plan", "schema")
+    ORDER = ("validate", "import", "report", "review", "status", "template", "plan", "schema")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Commands in the order of the work: check, measure, write up, then the helpers."""
@@ -462,8 +462,8 @@ def template(obj: Context, code: str, year: int, actions: bool, fmt: str, output
     """A blank Country Report for member CODE and YEAR, in the standard format.
 
     Save it as <reports>/CODE/YEAR.csv (or YEAR-actions.csv with --actions), fill in value and source, and run
-    `aseanwp validate` on it. With --format xlsx, fill the workbook in Excel or LibreOffice and check it with
-    `aseanwp validate FILE.xlsx`.
+    `aseanwp validate` on it. With --format xlsx, fill the workbook in Excel or LibreOffice, check it with
+    `aseanwp validate FILE.xlsx` and write the CSV files with `aseanwp import FILE.xlsx`.
     """
     from aseanwp.output import OutputError, create_new
 
@@ -519,6 +519,74 @@ def _workbook(plan: Plan, code: str, year: int, actions: bool, output: str | Non
         return template_workbook(plan, code, year)
     except MissingDependency as exc:
         raise Failure(str(exc)) from None
+
+
+@cli.command("import")
+@click.argument("workbook", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace report files that exist (each changed cell is listed first).")
+@click.option("--dry-run", is_flag=True, help="Check and list what would be written or changed; write nothing.")
+@pass_context
+def import_command(obj: Context, workbook: str, force: bool, dry_run: bool) -> None:
+    """Validate a workbook and write it as the member's CSV report files.
+
+    The member and year come from the workbook (made by `aseanwp template --format xlsx`). Writes
+    <reports>/CODE/YEAR.csv and, when an action has a status, YEAR-actions.csv, in the template's columns and
+    rows. With errors nothing is written (exit 1). A file that exists is replaced only with --force; the
+    cells that would change are listed first.
+    """
+    from aseanwp.findings import render_text, summary_line
+    from aseanwp.xlsx import MissingDependency, is_workbook_path
+    from aseanwp.xlsx.importer import targets
+    from aseanwp.xlsx.reader import workbook_reports
+
+    plan = obj.plan()
+    if not is_workbook_path(workbook):
+        usage(f"{workbook} is not a workbook: import reads .xlsx files (a CSV report is validated as it is)")
+    if not os.path.isdir(obj.reports):
+        raise Failure(f"the reports folder {obj.reports} does not exist or is not a folder")
+    from aseanwp.validation import InputError, run
+
+    try:
+        outcome = run(plan, obj.reports, (workbook,))
+        files, _ = workbook_reports(workbook, plan)
+    except (InputError, MissingDependency) as exc:
+        raise Failure(str(exc)) from None
+    if outcome.findings:
+        click.echo(render_text(outcome.findings), err=True, nl=False)
+    if outcome.errors or not files:
+        click.echo(summary_line(outcome.findings, outcome.files), err=True)
+        raise Failure(f"{workbook} is not valid: nothing imported; fix the errors above and run again")
+    planned, notes = targets(plan, obj.reports, files)
+    for note in notes:
+        click.echo(f"aseanwp: {note}", err=True)
+    blocked = [t for t in planned if t.old is not None and t.old != t.text and not force]
+    for t in planned:
+        for line in t.changes:
+            click.echo(line)
+    if dry_run or blocked:
+        for t in planned:
+            state = "new" if t.old is None else "unchanged" if t.old == t.text else "would be replaced"
+            click.echo(f"aseanwp: {t.shown}: {state}", err=True)
+        if blocked:
+            names = ", ".join(t.shown for t in blocked)
+            raise Failure(f"{names} exist{'s' if len(blocked) == 1 else ''}; add --force to replace (changes above)")
+        return
+    _write_reports(planned)
+
+
+def _write_reports(planned: Sequence[Any]) -> None:
+    from aseanwp.output import OutputError, write_atomic
+
+    for t in planned:
+        if t.old == t.text:
+            click.echo(f"aseanwp: {t.shown} is unchanged", err=True)
+            continue
+        try:
+            os.makedirs(os.path.dirname(t.path) or ".", exist_ok=True)
+            write_atomic(t.path, t.text)
+        except (OSError, OutputError) as exc:
+            raise Failure(f"cannot write {t.shown}: {getattr(exc, 'strerror', None) or exc}") from None
+        click.echo(f"aseanwp: wrote {t.shown}" + (" (replaced)" if t.old is not None else ""), err=True)
 
 
 # --- review ----------------------------------------------------------------------------------------------------

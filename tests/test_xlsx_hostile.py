@@ -361,9 +361,12 @@ def test_without_openpyxl_validate_says_how_to_install_it(ws: Workspace, without
     assert (result.exit_code, result.stderr) == (1, "aseanwp: reading a workbook " + MISSING)
 
 
-def test_without_openpyxl_template_says_how_to_install_it(ws: Workspace, without_openpyxl: None) -> None:
+def test_without_openpyxl_template_and_import_say_how_to_install_it(ws: Workspace, without_openpyxl: None) -> None:
     result = invoke_cli("--plan", str(ws.plan), "template", "BRN", "2008", "--format", "xlsx", "-o", "t.xlsx")
     assert (result.exit_code, result.stderr) == (1, "aseanwp: writing a workbook " + MISSING)
+    (ws.root / BOOK).write_bytes(TEMPLATE_BYTES)
+    result = invoke_cli("--plan", str(ws.plan), "--reports", str(ws.reports), "import", BOOK)
+    assert (result.exit_code, result.stderr) == (1, "aseanwp: reading a workbook " + MISSING)
 
 
 def _template_bytes() -> bytes:

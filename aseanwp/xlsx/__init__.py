@@ -3,8 +3,9 @@
 Modules, each importing only those before it: ``safety`` (what is refused before any parsing) and ``sheetxml``
 (a sheet's XML as rows of raw cells, within caps), both standard library only; ``layout`` (the sheets, rows and
 properties that writer and reader share); ``cells`` (what a cell means); ``reader`` (a workbook's sheets as
-report sources for the checks); ``writer`` (the template). openpyxl is imported only inside the functions that
-need it: ``aseanwp --help`` and CSV-only runs never load it.
+report sources for the checks); ``writer`` (the template); ``importer`` (the canonical CSV files from a valid
+workbook). openpyxl is imported only inside the functions that need it: ``aseanwp --help`` and CSV-only runs
+never load it.
 """
 
 from __future__ import annotations
