@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from aseanwp import __version__
+from aseanwp.completion import complete_benchmark, complete_member
 
 if TYPE_CHECKING:
     from aseanwp.findings import Finding
@@ -114,11 +115,39 @@ def _quiet_pipe() -> None:
 class Context:
     """What every command shares: where the plan and reports are, and the plan once loaded."""
 
-    def __init__(self, plan_path: str, reports: str | None, debug: bool) -> None:
+    def __init__(
+        self, plan_path: str, reports: str | None, debug: bool, plan_env: bool = False, reports_env: bool = False
+    ) -> None:
         self.plan_path = plan_path
         self.reports = reports or os.path.join(os.path.dirname(plan_path) or ".", "reports")
         self.debug = debug
         self._plan: Plan | None = None
+        # where a path that fails came from, when it is not on the command line: a variable set long ago
+        # in a shell profile is the last place a person looks
+        self.plan_origin = " (from the environment variable ASEANWP_PLAN)" if plan_env else ""
+        if reports_env:
+            self.reports_origin = " (from the environment variable ASEANWP_REPORTS)"
+        elif reports is None and plan_env:
+            self.reports_origin = " (beside the plan named by the environment variable ASEANWP_PLAN)"
+        else:
+            self.reports_origin = ""
+
+    def input_failure(self, exc: Exception) -> Failure:
+        """A missing reports folder, said with where its path came from."""
+        return Failure(str(exc) + self.reports_origin)
+
+    def plan_findings(self, findings: list[Finding]) -> list[Finding]:
+        """The plan's findings; a plan file that cannot be read says where its path came from."""
+        if not self.plan_origin:
+            return findings
+        import dataclasses
+
+        return [
+            dataclasses.replace(f, hint="the path comes from ASEANWP_PLAN: correct the variable or unset it")
+            if f.code == "unreadable" and f.line is None
+            else f
+            for f in findings
+        ]
 
     def plan(self) -> Plan:
         """The validated plan; its findings go to stderr and end the command with exit 1."""
@@ -129,8 +158,10 @@ class Context:
             try:
                 self._plan = load_plan(self.plan_path)
             except PlanError as exc:
-                click.echo(render_text(exc.findings), err=True, nl=False)
-                raise Failure(f"the plan {self.plan_path} is not valid (see `aseanwp validate`)") from None
+                click.echo(render_text(self.plan_findings(exc.findings)), err=True, nl=False)
+                raise Failure(
+                    f"the plan {self.plan_path}{self.plan_origin} is not valid (see `aseanwp validate`)"
+                ) from None
         return self._plan
 
     def validate(self, skip_invalid: bool, collect: Any, warnings: bool = True) -> Outcome:
@@ -141,9 +172,9 @@ class Context:
         from aseanwp.validation import InputError, run
 
         try:
-            outcome = run(self.plan(), self.reports, (), collect, warnings)
+            outcome = run(self.plan(), self.reports, (), collect, warnings, echoes=False)
         except InputError as exc:
-            raise Failure(str(exc)) from None
+            raise self.input_failure(exc) from None
         if outcome.errors:
             errors = [f for f in outcome.findings if f.severity == "error"]
             if not skip_invalid:
@@ -229,7 +260,10 @@ def cli(ctx: click.Context, plan_path: str, reports: str | None, debug: bool) ->
 
     Exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error, 130 interrupted.
     """
-    ctx.obj = Context(plan_path, reports, debug)
+    from click.core import ParameterSource
+
+    from_env = {n for n in ("plan_path", "reports") if ctx.get_parameter_source(n) == ParameterSource.ENVIRONMENT}
+    ctx.obj = Context(plan_path, reports, debug, "plan_path" in from_env, "reports" in from_env)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -254,43 +288,84 @@ OUTPUT = click.option(
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for submissions).")
+@click.option(
+    "--paths-from",
+    metavar="FILE",
+    default=None,
+    help="Also check the paths listed in FILE ('-': standard input), NUL-separated as `git diff -z "
+    "--name-only` writes them, or one a line.",
+)
+@click.option(
+    "--deleted-from",
+    metavar="FILE",
+    default=None,
+    help="Report files that a change deletes or renames, listed like --paths-from: each is an error "
+    "(deleted-report), so that figures are never lost silently.",
+)
 @pass_context
-def validate(obj: Context, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+def validate(
+    obj: Context,
+    paths: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    paths_from: str | None,
+    deleted_from: str | None,
+) -> None:
     """Check the plan and the given report files or folders (default: all reports).
 
     Checks across files (baselines, jumps) read the whole reports folder, but only the given files are reported
     on. A workbook (FILE.xlsx, from `aseanwp template --format xlsx`) stands for its member's report of its year;
     its findings name their cell. Exit code 1 when there are errors (or warnings, with --strict).
-    """
-    from aseanwp.findings import render_github, render_json, render_text, summary_line
-    from aseanwp.plan import PlanError, load_plan
-    from aseanwp.validation import InputError, run
 
+    With --format github and GITHUB_STEP_SUMMARY set (in GitHub Actions), every finding is also appended to the
+    job summary as a table: GitHub shows only 10 annotations of each kind per step.
+    """
+    from aseanwp.findings import is_valid, render_github, render_json, render_text, summary_line
+    from aseanwp.plan import PlanError, load_plan
+    from aseanwp.reports import ignored
+    from aseanwp.submission import ListError, job_summary, path_list
+    from aseanwp.validation import InputError, deleted_reports, run
+
+    if paths_from is not None and paths_from == deleted_from == "-":
+        usage("--paths-from and --deleted-from cannot both read standard input")
+    # a list of changed files may name a README or .gitkeep beside the reports: not reports, as in a folder
+    try:
+        listed = [p for p in path_list(paths_from) if not ignored(os.path.basename(p))] if paths_from else []
+        deleted = deleted_reports(path_list(deleted_from)) if deleted_from is not None else []
+    except ListError as exc:
+        raise Failure(str(exc)) from None
+    # an empty list of changed files checks the plan, not the whole folder
+    only_plan = paths_from is not None and not listed and not paths
+    paths = (*paths, *listed)
     findings: list[Finding]
     try:
         plan = load_plan(obj.plan_path)
     except PlanError as exc:
-        findings, files = exc.findings, 0
+        findings, files = obj.plan_findings(exc.findings), 0
     else:
         # The plan is always checked; a hook that passes every changed file may name it among the reports.
         reports_given = tuple(p for p in paths if not _same_file(p, obj.plan_path))
-        if paths and not reports_given:
+        if (paths and not reports_given) or only_plan:
             findings, files = [], 0  # only the plan was named: it is valid
         else:
             try:
                 outcome = run(plan, obj.reports, reports_given)
             except InputError as exc:
-                raise Failure(str(exc)) from None
+                raise obj.input_failure(exc) from None
             findings, files = outcome.findings, outcome.files
+    if deleted:
+        from aseanwp.findings import ordered
+
+        findings = ordered([*findings, *deleted])
     if fmt == "json":
-        write(render_json(findings, files), None)
+        write(render_json(findings, files, strict), None)
     elif fmt == "github":
         write(render_github(findings), None)
+        job_summary(findings, files, strict)
     else:
         write(render_text(findings), None)
-    click.echo(summary_line(findings, files), err=True)
-    errors = sum(1 for f in findings if f.severity == "error")
-    if errors or (strict and findings):
+    click.echo(summary_line(findings, files, strict), err=True)
+    if not is_valid(findings, strict):
         raise click.exceptions.Exit(EXIT_INVALID)
 
 
@@ -367,8 +442,22 @@ def load_data(obj: Context, skip_invalid: bool, warnings: bool = True) -> Any:
 
 @cli.command()
 @click.option("--year", type=int, default=None, help="The year to report on [default: the latest with any value].")
-@click.option("--country", "countries", multiple=True, metavar="CODE", help="Only this member (repeatable).")
-@click.option("--benchmark", "benchmarks", multiple=True, metavar="ID", help="Only this benchmark (repeatable).")
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    metavar="CODE",
+    shell_complete=complete_member,
+    help="Only this member (repeatable).",
+)
+@click.option(
+    "--benchmark",
+    "benchmarks",
+    multiple=True,
+    metavar="ID",
+    shell_complete=complete_benchmark,
+    help="Only this benchmark (repeatable).",
+)
 @click.option("--detail", is_flag=True, help="Show every member's rows, not only the region's.")
 @format_option("table", "markdown", "csv", "json")
 @OUTPUT
@@ -432,7 +521,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
     try:
         outcome = run(plan, obj.reports, (), data, warnings=False)  # status marks errors only
     except InputError as exc:
-        raise Failure(str(exc)) from None
+        raise obj.input_failure(exc) from None
     cells, years = grid(plan, data, outcome.found, outcome.invalid)
     if fmt == "json":
         text = status_view.as_json(plan, cells, years)
@@ -444,7 +533,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("code")
+@click.argument("code", shell_complete=complete_member)
 @click.argument("year", type=int)
 @click.option("--actions", is_flag=True, help="The actions file instead of the indicator file (CSV only).")
 @click.option(

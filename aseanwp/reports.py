@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 from aseanwp.findings import Finding, display_path, finding
 
@@ -52,7 +52,8 @@ def identify(path: str, shown: str | None = None) -> ReportFile | None:
 
     ``shown`` is the path as findings show it, when the caller already has it (``display_path`` by default).
     """
-    parts = os.path.normpath(path).replace(os.sep, "/").split("/")
+    # The absolute path: `validate 2015.csv` run inside the member's folder has only one part of its own.
+    parts = os.path.abspath(path).replace(os.sep, "/").split("/")
     if len(parts) < 2:
         return None
     code, name = parts[-2], parts[-1]
@@ -74,17 +75,29 @@ def bad_path(path: str, why: str = "") -> Finding:
             "a workbook in the reports folder: the reports kept here are CSV files",
             f"write the CSV files from it with `aseanwp import {shown}`, then remove the workbook",
         )
+    hint = "name it like MMR/2012.csv or MMR/2012-actions.csv, inside the member's folder"
+    if not why:
+        parts = os.path.abspath(path).replace(os.sep, "/").split("/")
+        folder, name = (parts[-2], parts[-1]) if len(parts) >= 2 else ("", parts[-1])
+        upper = folder.upper()
+        if folder != upper and _CODE.match(upper) and _NAME.match(name.lower()):
+            # the one case rule: member codes are upper case (MMR, TH-10); a folder mmr/ is MMR's, misnamed
+            why = f"the member folder '{folder}' is not in upper case"
+            hint = f"rename the folder to {upper} (member codes are upper case)"
+        elif _CODE.match(folder) and name != name.lower() and _NAME.match(name.lower()):
+            why = f"the file name '{name}' is not in lower case"
+            hint = f"rename the file to {name.lower()}"
     return finding(
         shown,
         None,
         "bad-path",
         why or "not a report file: expected <CODE>/<YEAR>.csv or <CODE>/<YEAR>-actions.csv",
-        "name it like MMR/2012.csv or MMR/2012-actions.csv, inside the member's folder",
+        hint,
     )
 
 
-def _ignored(name: str) -> bool:
-    # Hidden files (.gitkeep, editor swap files) and READMEs are not reports.
+def ignored(name: str) -> bool:
+    """Hidden files (.gitkeep, editor swap files) and READMEs in a reports folder are not reports."""
     return name.startswith(".") or name.lower().startswith("readme")
 
 
@@ -132,7 +145,7 @@ def discover(root: str, level: int = 1) -> Discovery:
             return
         shown = display_path(folder)  # once per folder: relpath is slow, and there may be thousands of files
         for entry in entries:
-            if _ignored(entry.name):
+            if ignored(entry.name):
                 continue
             full = os.path.join(folder, entry.name)
             if entry.is_symlink():
@@ -241,6 +254,34 @@ def _encoding_finding(path: str, file: str) -> Finding:
     )
 
 
+def _not_csv(file: str, head: bytes) -> Finding | None:
+    """A file that is not CSV text at all, named for what it is: a workbook saved under a .csv name, or the
+    pointer Git LFS leaves in place of a file it stores elsewhere."""
+    if head.startswith(b"PK\x03\x04"):
+        what = "a spreadsheet workbook (.xlsx or .ods: a zip file), not CSV text"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "an old Excel workbook (.xls), not CSV text"
+    else:
+        what = ""
+    if what:
+        return finding(
+            file,
+            None,
+            "workbook",
+            f"the file is {what}, saved with a .csv name",
+            "open it in the spreadsheet and use Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'",
+        )
+    if head.startswith(b"version https://git-lfs.github.com/spec/"):
+        return finding(
+            file,
+            None,
+            "lfs-pointer",
+            "the file is a Git LFS pointer, not the report: its content is stored in Git LFS",
+            "run `git lfs pull` to fetch it, and keep report files out of LFS (.gitattributes): they are small text",
+        )
+    return None
+
+
 def _unreadable(file: str, exc: OSError) -> Finding:
     return finding(file, None, "unreadable", f"cannot read the file: {exc.strerror}", "check its permissions")
 
@@ -264,6 +305,7 @@ class CsvFile:
         self.path, self.file, self.sink = path, file, sink
         self.header: list[str] | None = None
         self.header_line = 0
+        self.delimiter = ","
         self._fh: io.TextIOWrapper | None = None
         self._reader: Iterator[list[str]] | None = None
         self._offset = 0  # blank lines before the header
@@ -313,6 +355,13 @@ class CsvFile:
                 self._ended = True
                 return
             self._fh = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in __exit__
+            # a look at the first bytes, without reading them: the decoder would fail on a workbook's
+            head = cast(io.BufferedReader, self._fh.buffer).peek(64)[:64]
+            not_csv = _not_csv(self.file, head)
+            if not_csv is not None:
+                self.sink(not_csv)
+                self._ended = True
+                return
             self._start(self._fh, skip)
         except UnicodeDecodeError:
             self._start_before_bad_byte(skip)
@@ -351,7 +400,8 @@ class CsvFile:
                 )
             self._ended = True
             return
-        reader = csv.reader(chain([first], lines), delimiter=delimiter or _detect_delimiter(first), strict=True)
+        self.delimiter = delimiter or _detect_delimiter(first)
+        reader = csv.reader(chain([first], lines), delimiter=self.delimiter, strict=True)
         self._reader = reader
         self.header = next(reader)
         self.header_line = self._offset + 1

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+UNITS = ("ha", "t", "kg", "tablets", "count", "persons", "households", "percent", "yes_no")
+FLAGS = ("estimate", "provisional", "break", "not_applicable")
+
+
+def _any_case(word: str) -> str:
+    """A pattern for ``word`` under the reports' case rule (``values.word``), for JSON Schema, which has no
+    case-insensitive flag: any case, and spaces for an underscore."""
+    return "".join(r"(?:_|\s+)" if c == "_" else f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+
+
 # Cells are trimmed before they are read (SPEC 2.3): the patterns allow spaces around them; yes/no in any case.
 NUMBER_PATTERN = r"^\s*(-?[0-9]+(\.[0-9]+)?(\s*%)?|[Yy][Ee][Ss]|[Nn][Oo]|NA|na|N/A|n/a|\.\.)?\s*$"
 
@@ -27,13 +37,13 @@ class IndicatorRow(BaseModel):
     upper: str | None = Field(default=None, pattern=NUMBER_PATTERN, description="upper end of a published range")
     unit: str | None = Field(
         default=None,
-        pattern=r"^\s*(ha|t|kg|tablets|count|persons|households|percent|yes_no)?\s*$",
+        pattern=r"^\s*(" + "|".join(map(_any_case, UNITS)) + r")?\s*$",
         description="must equal the indicator's unit when given",
     )
     source: str = Field(description="where the figure comes from; 'illustrative' for a made-up figure")
     flag: str | None = Field(
         default=None,
-        pattern=r"^[\s;]*((estimate|provisional|break|not_applicable)\s*(;[\s;]*|$))*$",
+        pattern=r"^[\s;]*((" + "|".join(map(_any_case, FLAGS)) + r")\s*(;[\s;]*|$))*$",
         description="estimate, provisional, break, not_applicable; several separated by ';'",
     )
     notes: str | None = Field(default=None, description="free text")

@@ -38,9 +38,44 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# Characters a person cannot see or tell from a space: format characters (Unicode category Cf: zero-width
+# space and joiners, word joiner, soft hyphen, a BOM inside text, ...), the spaces other than U+0020 (category
+# Zs: no-break space, thin and figure spaces, ...), line and paragraph separators and the Hangul fillers. A
+# test checks the list against the Unicode database.
+_INVISIBLE = re.compile(
+    "[\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f"
+    "\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
+
+
+def has_invisible(text: str) -> bool:
+    return _INVISIBLE.search(text) is not None
+
+
+def invisible_note(text: str) -> str:
+    """For a hint: which invisible character a cell holds, by name ('' when none)."""
+    m = _INVISIBLE.search(text) if not text.isascii() else None
+    if m is None:
+        return ""
+    import unicodedata
+
+    ch = m.group()
+    name = unicodedata.name(ch, "an invisible character")
+    return f" (it holds U+{ord(ch):04X} {name}, which cannot be seen: retype the cell)"
+
+
+def visible(text: str, keep_line_breaks: bool = False) -> str:
+    """``clean``, and every character a person cannot see named: 'MMR\u200b' is shown as MMR<U+200B>."""
+    if not text.isascii():
+        text = _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    return clean(text, keep_line_breaks)
+
+
 def quote(text: str, limit: int = 60) -> str:
     """Quote an offending cell in a message: cleaned and shortened."""
-    t = clean(text)
+    t = visible(text)
     if len(t) > limit:
         t = t[: limit - 1] + "…"
     return f"'{t}'"

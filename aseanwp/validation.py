@@ -41,6 +41,9 @@ class CrossFile:
 
     Memory is held to what the checks need: per member, the last value of each series, and only while a later
     file of that member is still to come.
+
+    A finding that involves two files is said on both (``echoes``): a pull request that revises only the
+    earlier year must not pass green because the warning lands on a later file it did not touch.
     """
 
     def __init__(self, plan: Plan, then: Emitter | None = None, enabled: bool = True) -> None:
@@ -49,10 +52,14 @@ class CrossFile:
         self.enabled = enabled  # False: only forward to ``then`` (a caller with no use for the warnings)
         self.factor = plan.progress.jump_factor
         self.findings: list[Finding] = []
+        # the same findings said from the other file's side: (finding, the first finding's file, always shown)
+        self.echoes: list[tuple[Finding, str, bool]] = []
         self.country = ""
         self.keep = False
-        self.last: dict[tuple[str, tuple[str, ...]], tuple[int, float | None]] = {}
+        # by series: the last value, with its year, file and line
+        self.last: dict[tuple[str, tuple[str, ...]], tuple[int, float | None, str, int]] = {}
         self.baseline: dict[str, set[str]] = defaultdict(set)  # by member: indicators with a baseline value
+        self.baseline_file: dict[str, str] = {}  # by member: its baseline report, as shown
         # by member: each indicator's first value after the baseline year, as (file, line)
         self.first_value: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
 
@@ -70,6 +77,7 @@ class CrossFile:
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
         if self.enabled and rf.year == self.plan.baseline_year:
             self.baseline[rf.country].update(first_value)
+            self.baseline_file[rf.country] = rf.file
         elif self.enabled:
             known = self.first_value[rf.country]
             for indicator in first_value.keys() - known.keys():  # after a member's first file, usually none
@@ -91,21 +99,39 @@ class CrossFile:
                         if ratio > factor:
                             self._jump(rf, line, indicator, prev, value, ratio)
                 if keep and value is not None:
-                    last[key] = (year, value)
+                    last[key] = (year, value, rf.file, line)
         if self.then is not None:
             self.then.values(rf, rows)
 
     def _jump(
-        self, rf: ReportFile, line: int, indicator: str, prev: tuple[int, float | None], value: float, ratio: float
+        self,
+        rf: ReportFile,
+        line: int,
+        indicator: str,
+        prev: tuple[int, float | None, str, int],
+        value: float,
+        ratio: float,
     ) -> None:
+        hint = "check the unit (kg or t? tablets or millions?); if the figure is right, note why"
+        year, before, file, at = prev
+        times = f"{indicator} changes {ratio:,.1f} times"
         self.findings.append(
             finding(
+                rf.file, line, "jump", f"{times} from {_figure(before)} in {year} to {_figure(value)}", hint, "value"
+            )
+        )
+        self.echoes.append(
+            (
+                finding(
+                    file,
+                    at,
+                    "jump",
+                    f"{times} from {_figure(before)} here to {_figure(value)} in {rf.year} ({rf.file}:{line})",
+                    hint,
+                    "value",
+                ),
                 rf.file,
-                line,
-                "jump",
-                f"{indicator} changes {ratio:,.1f} times from {_figure(prev[1])} in {prev[0]} to {_figure(value)}",
-                "check the unit (kg or t? tablets or millions?); if the figure is right, note why",
-                "value",
+                True,
             )
         )
 
@@ -115,6 +141,7 @@ class CrossFile:
 
     def close(self) -> None:
         found = ((c, i, at) for c, known in self.first_value.items() for i, at in known.items())
+        base = self.plan.baseline_year
         for country, indicator, (file, line) in sorted(found):
             if indicator not in self.baseline.get(country, ()):
                 self.findings.append(
@@ -122,12 +149,30 @@ class CrossFile:
                         file,
                         line,
                         "missing-baseline",
-                        f"{country} reports {indicator} but has no {self.plan.baseline_year} (baseline) value for it",
-                        f"add the {self.plan.baseline_year} figure to {country}/{self.plan.baseline_year}.csv if one "
+                        f"{country} reports {indicator} but has no {base} (baseline) value for it",
+                        f"add the {base} figure to {country}/{base}.csv if one "
                         "exists; otherwise progress is measured from the earliest later year",
                         "indicator",
                     )
                 )
+                baseline_file = self.baseline_file.get(country)
+                if baseline_file is not None:  # said there only when the later file is not reported on
+                    self.echoes.append(
+                        (
+                            finding(
+                                baseline_file,
+                                None,
+                                "missing-baseline",
+                                f"{country} reports {indicator} from {file} line {line} on, but this baseline "
+                                "report gives no value for it",
+                                "add the figure if one exists (a row removed or emptied by mistake?); otherwise "
+                                "progress is measured from the earliest later year",
+                                "indicator",
+                            ),
+                            file,
+                            False,
+                        )
+                    )
 
 
 def _figure(x: float | None) -> str:
@@ -188,13 +233,19 @@ def _targets(plan: Plan, paths: Sequence[str]) -> tuple[list[ReportFile], list[F
 
 
 def run(
-    plan: Plan, reports: str, paths: Sequence[str] = (), collect: Emitter | None = None, warnings: bool = True
+    plan: Plan,
+    reports: str,
+    paths: Sequence[str] = (),
+    collect: Emitter | None = None,
+    warnings: bool = True,
+    echoes: bool = True,
 ) -> Outcome:
     """Check the given paths (default: the whole reports folder), reading the whole folder for the checks across
     files. Valid rows of every file read go to ``collect``.
 
     ``warnings=False`` skips the checks across files, which give only warnings: for callers that use the
-    errors alone (``report``, ``status``), this saves a pass over every row.
+    errors alone (``report``, ``status``), this saves a pass over every row. ``echoes=False`` says each
+    finding across files once, on the later file (a review lists each data note once).
     """
     # Naming the reports folder itself is checking all of it (missing-report included).
     if len(paths) == 1 and os.path.isdir(paths[0]) and os.path.isdir(reports) and os.path.samefile(paths[0], reports):
@@ -235,9 +286,12 @@ def run(
                 per_file.extend(map(rf.sheet.locate, out) if rf.sheet is not None else out)
     cross.close()
     findings.extend(_once(per_file, {rf.file for rf in targets if rf.sheet is not None}))
+    across = [f for f in cross.findings if f.file in shown]
+    if echoes:
+        across.extend(f for f, other, always in cross.echoes if f.file in shown and (always or other not in shown))
     # the checks across files concern indicator files: in a workbook, its Indicators sheet
     sheets = {rf.file: rf.sheet for rf in order if rf.sheet is not None and rf.kind == "indicators"}
-    findings.extend(sheets[f.file].locate(f) if f.file in sheets else f for f in cross.findings if f.file in shown)
+    findings.extend(sheets[f.file].locate(f) if f.file in sheets else f for f in across)
     if whole and warnings:
         findings.extend(_missing_reports(plan, reports, everything))
     result = ordered(findings)
@@ -258,6 +312,31 @@ def _once(findings: list[Finding], workbooks: set[str]) -> list[Finding]:
                 continue
             seen.add(key)
         out.append(f)
+    return out
+
+
+def deleted_reports(paths: Sequence[str]) -> list[Finding]:
+    """An error for each report file in ``paths`` (the files a change deletes) that is indeed gone.
+
+    Paths that are not report files (a README) or that exist again (deleted, then added back) say nothing.
+    """
+    out = []
+    for p in dict.fromkeys(paths):
+        rf = identify(p)
+        if rf is None or os.path.lexists(p):
+            continue
+        out.append(
+            finding(
+                display_path(p),
+                None,
+                "deleted-report",
+                f"the change deletes (or renames) {rf.country}'s {rf.year} "
+                + ("actions file" if rf.kind == "actions" else "report")
+                + ": its figures would be lost",
+                "restore the file and correct it instead; a report is withdrawn by the secretariat, not by a "
+                "pull request",
+            )
+        )
     return out
 
 

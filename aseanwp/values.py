@@ -7,13 +7,28 @@ import re
 from typing import NamedTuple
 
 from aseanwp.plan import COUNTED_UNITS
-from aseanwp.textsafe import quote
+from aseanwp.textsafe import invisible_note, quote
 
 #: The whole number grammar: ASCII digits, an optional point and decimals, an optional leading minus.
 NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 NOT_AVAILABLE = frozenset({"", "NA", "na", "N/A", "n/a", ".."})
+#: Excel's and LibreOffice's error values, as a cell saved from a failed formula holds them (upper case).
+SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#FIELD!",
+     "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#NV", "ERR:502", "ERR:504", "ERR:508",
+     "ERR:511", "ERR:522", "ERR:523"}
+)  # fmt: skip
+#: Cells that stand in for a source without naming one (compared trimmed, without case).
+SOURCE_PLACEHOLDERS = frozenset({"-", "--", "---", "?", "??", "x", "xx", "xxx", "tbd", "tbc", "n/a", "na", "none",
+                                 "unknown", "..", "...", "…"})  # fmt: skip
 _THOUSANDS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 _DECIMAL_COMMA = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})*,[0-9]+|-?[0-9]+,[0-9]+")
+
+
+def word(text: str) -> str:
+    """The one case rule for the words of a report (flags, units, statuses): compared without case, and a space
+    may stand for an underscore. 'Estimate' is estimate, 'Not applicable' is not_applicable."""
+    return "_".join(text.lower().split())
 
 
 class Problem(NamedTuple):
@@ -68,13 +83,22 @@ def parse(text: str, unit: str) -> Parsed:
             None,
             Problem("bad-number", f"{quote(text)}: a % sign is only allowed on percent indicators", "drop the %"),
         )
+    if text.upper() in SPREADSHEET_ERRORS:
+        return Parsed(
+            None,
+            Problem(
+                "bad-number",
+                f"{quote(text)} is a spreadsheet error (a formula that failed), not a number",
+                "fix the formula, or paste the figure as a value; leave it empty or write NA when not available",
+            ),
+        )
     return Parsed(
         None,
         Problem(
             "bad-number",
             f"{quote(text)} is not a number",
             "write digits with an optional point and decimals (e.g. 1200 or 3.5); leave it empty or write NA "
-            "when not available",
+            "when not available" + invisible_note(text),
         ),
     )
 
@@ -109,3 +133,27 @@ def check_range(value: float, unit: str, text: str) -> Parsed:
     if value == 0:
         value = 0.0  # '-0' is zero
     return Parsed(value, None)
+
+
+def source_problem(source: str) -> Problem | None:
+    """Why a trimmed ``source`` cell does not say where a given figure comes from (None when it may)."""
+    if not source:
+        return Problem(
+            "missing-source",
+            "the figure has no source",
+            "name the report the figure comes from, or write 'illustrative' for a made-up figure",
+        )
+    if source.upper() in SPREADSHEET_ERRORS:
+        return Problem(
+            "missing-source",
+            f"the source {quote(source)} is a spreadsheet error (a formula that failed), not where the figure comes "
+            "from",
+            "type the name of the report the figure comes from",
+        )
+    if source.lower() in SOURCE_PLACEHOLDERS:
+        return Problem(
+            "missing-source",
+            f"the source {quote(source)} is a placeholder, not where the figure comes from",
+            "name the report the figure comes from, or write 'illustrative' for a made-up figure",
+        )
+    return None

@@ -108,7 +108,7 @@ def test_a_50_mb_cell_is_too_large(tmp_path: Path, quoted: bool) -> None:
     cell = b"a" * (50 * MB if quoted else 20 * MB)
     body = b'"' + cell + b'"' if quoted else cell
     path = member_file(
-        tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,x," + body + b"\ncannabis_area_ha,2,x,\n"
+        tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,s," + body + b"\ncannabis_area_ha,2,s,\n"
     )
     t = time.perf_counter()
     found = check(path)
@@ -118,14 +118,14 @@ def test_a_50_mb_cell_is_too_large(tmp_path: Path, quoted: bool) -> None:
 
 
 def test_an_unclosed_quote_before_megabytes_of_text(tmp_path: Path) -> None:
-    rows = b"".join(b"cannabis_area_ha,%d,x,\n" % i for i in range(300_000))  # ~7 MB swallowed by the quote
-    path = member_file(tmp_path, "BRN/2009.csv", HEADER + b'opium_poppy_area_ha,1,x,"oops\n' + rows)
+    rows = b"".join(b"cannabis_area_ha,%d,s,\n" % i for i in range(300_000))  # ~7 MB swallowed by the quote
+    path = member_file(tmp_path, "BRN/2009.csv", HEADER + b'opium_poppy_area_ha,1,s,"oops\n' + rows)
     found = check(path)
     assert [(f.line, f.code) for f in found] == [(2, "too-large")]
 
 
 def test_megabytes_of_cells_on_one_row(tmp_path: Path) -> None:
-    path = member_file(tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,x," + b"1," * (10 * MB // 2) + b"\n")
+    path = member_file(tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,s," + b"1," * (10 * MB // 2) + b"\n")
     t = time.perf_counter()
     found = check(path)
     assert time.perf_counter() - t < 20
@@ -142,7 +142,7 @@ def test_megabytes_of_cells_on_one_row(tmp_path: Path) -> None:
 )
 def test_a_header_of_megabytes_is_counted_quickly(tmp_path: Path, header: bytes, code: str) -> None:
     """Each column got a finding and a spelling suggestion: a 5 MB header took minutes."""
-    path = member_file(tmp_path, "BRN/2009.csv", header + b"\nopium_poppy_area_ha,1,x\n")
+    path = member_file(tmp_path, "BRN/2009.csv", header + b"\nopium_poppy_area_ha,1,s\n")
     t = time.perf_counter()
     found = check(path)
     assert time.perf_counter() - t < 20
@@ -154,10 +154,10 @@ def test_a_header_of_megabytes_is_counted_quickly(tmp_path: Path, header: bytes,
 def test_a_whole_report_on_one_line_of_carriage_returns(tmp_path: Path) -> None:
     """Old Mac line ends: many MB on one '\\n'-line, still read record by record with the right lines."""
     rows = [
-        b"precursors_seized_kg,,,%s,%d,x" % (c.encode(), i)
+        b"precursors_seized_kg,,,%s,%d,s" % (c.encode(), i)
         for i, c in enumerate(load_plan(PLAN).dimensions["chemical"])
     ]
-    junk = [b"precursors_seized_kg,,,bogus%d,%d,x" % (i, i) for i in range(200_000)]
+    junk = [b"precursors_seized_kg,,,bogus%d,%d,s" % (i, i) for i in range(200_000)]
     data = b"\r".join([b"indicator,population,modality,chemical,value,source", *rows, *junk]) + b"\r"
     assert len(data) > 6 * MB and b"\n" not in data
     path = member_file(tmp_path, "BRN/2009.csv", data)
@@ -174,8 +174,8 @@ def test_symlink_loops_and_links_outside_are_bad_paths(tmp_path: Path) -> None:
     shutil.copyfile(PLAN, tmp_path / "workplan.yaml")
     reports = tmp_path / "reports"
     (tmp_path / "outside").mkdir()
-    (tmp_path / "outside" / "2008.csv").write_bytes(HEADER + b"opium_poppy_area_ha,1,x,\n")
-    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
+    (tmp_path / "outside" / "2008.csv").write_bytes(HEADER + b"opium_poppy_area_ha,1,s,\n")
+    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
     (reports / "MMR").mkdir()
     (reports / "MMR" / "loop").symlink_to("../MMR")  # a loop through the member's own folder
     (reports / "BRN" / "self").symlink_to(".")
@@ -205,7 +205,7 @@ def test_symlink_loops_and_links_outside_are_bad_paths(tmp_path: Path) -> None:
 
 def test_a_fifo_named_like_a_report_does_not_block(tmp_path: Path) -> None:
     shutil.copyfile(PLAN, tmp_path / "workplan.yaml")
-    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
+    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
     os.mkfifo(tmp_path / "reports" / "BRN" / "2009.csv")
     (tmp_path / "reports" / "BRN" / "2010.csv").mkdir()  # a folder named like a report
     for args in ([], ["reports/BRN/2009.csv"]):
@@ -252,9 +252,9 @@ def test_an_unreadable_file_and_folder(
 ) -> None:
     shutil.copyfile(PLAN, tmp_path / "workplan.yaml")
     monkeypatch.chdir(tmp_path)
-    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
-    locked_file = member_file(tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
-    member_file(tmp_path, "KHM/2008.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
+    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
+    locked_file = member_file(tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
+    member_file(tmp_path, "KHM/2008.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
     locked_folder = tmp_path / "reports" / "KHM"
     locked_file.chmod(0)
     locked_folder.chmod(0)
@@ -274,9 +274,9 @@ def test_unreadable_file_and_folder_simulated(tmp_path: Path, monkeypatch: pytes
     """The same, with the permission errors simulated, so that root sees them too."""
     shutil.copyfile(PLAN, tmp_path / "workplan.yaml")
     monkeypatch.chdir(tmp_path)
-    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
-    locked_file = member_file(tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
-    member_file(tmp_path, "KHM/2008.csv", HEADER + b"opium_poppy_area_ha,1,x,\n")
+    member_file(tmp_path, "BRN/2008.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
+    locked_file = member_file(tmp_path, "BRN/2009.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
+    member_file(tmp_path, "KHM/2008.csv", HEADER + b"opium_poppy_area_ha,1,s,\n")
     locked_folder = tmp_path / "reports" / "KHM"
     real_open, real_scandir = open, os.scandir
 
@@ -461,10 +461,10 @@ def test_escape_sequences_in_findings_never_reach_validate_output(shipped: Path)
         "MMR/2015.csv",
         (
             "indicator,value,source,notes\n"
-            "\x1b[31mopium\x07,1,x,\n"
-            "opium_poppy_area_ha,\u202e12\x9b,x,\n"
+            "\x1b[31mopium\x07,1,s,\n"
+            "opium_poppy_area_ha,\u202e12\x9b,s,\n"
             "opium_production_t,1,\x1b[2J,\n"
-            "cannabis_area_ha,1,x,\x1b[2J\n"
+            "cannabis_area_ha,1,s,\x1b[2J\n"
             "heroin_seized_kg,1,,\x07\n"
         ).encode(),
     )
@@ -482,7 +482,7 @@ def test_escape_sequences_in_findings_never_reach_validate_output(shipped: Path)
 def test_escape_sequences_in_file_names_never_reach_output(shipped: Path) -> None:
     (shipped / "reports" / "MMR" / "\x1b[2J2015.csv").write_bytes(b"indicator,value,source\n")
     (shipped / "reports" / "\u202eMMR").mkdir()
-    member_file(shipped, "BRN/2015.csv", b"indicator,value,source\nbogus,1,x\n")
+    member_file(shipped, "BRN/2015.csv", b"indicator,value,source\nbogus,1,s\n")
     for args in (["validate"], ["validate", "--format", "github"], ["report", "--skip-invalid"]):
         result = cli(*args)
         assert result.exit_code in (0, 1)
@@ -495,7 +495,7 @@ def test_escape_sequences_in_file_names_never_reach_output(shipped: Path) -> Non
 def _slow_reports(root: Path) -> None:
     """About 38 MB of reports that take several seconds to validate (invalid rows go row by row)."""
     shutil.copyfile(PLAN, root / "workplan.yaml")
-    block = b"".join(b"precursors_seized_kg,c%d,%d,x\n" % (i, i) for i in range(250_000))
+    block = b"".join(b"precursors_seized_kg,c%d,%d,s\n" % (i, i) for i in range(250_000))
     for code in ("BRN", "KHM", "IDN", "LAO"):
         member_file(root, f"{code}/2009.csv", b"indicator,chemical,value,source\n" + block)
 
@@ -617,7 +617,7 @@ def test_output_into_a_missing_folder_exits_1_and_leaves_nothing(shipped: Path, 
     ],
 )
 def test_a_failing_command_leaves_an_existing_output_byte_identical(shipped: Path, args: list[str]) -> None:
-    member_file(shipped, "MMR/2012.csv", b"indicator,value,source\nopium_poppy_area_ha,1e3,x\n")
+    member_file(shipped, "MMR/2012.csv", b"indicator,value,source\nopium_poppy_area_ha,1e3,s\n")
     out = shipped / "out.txt"
     out.write_bytes(b"the previous, good output\n")
     before = sorted(os.listdir(shipped))
@@ -791,10 +791,10 @@ ODD_VALUES = [
 @pytest.mark.parametrize("value", ODD_VALUES)
 def test_odd_numbers_are_findings_or_values_never_exit_3(shipped: Path, value: str) -> None:
     rows = [
-        f"opium_poppy_area_ha,{value},,,x,",
-        f"opium_production_t,5,{value},10,x,",
-        f"drug_use_prevalence_pct,{value}%,,,x,",
-        f"pen_implemented,{value},,,x,",
+        f"opium_poppy_area_ha,{value},,,s,",
+        f"opium_production_t,5,{value},10,s,",
+        f"drug_use_prevalence_pct,{value}%,,,s,",
+        f"pen_implemented,{value},,,s,",
         f"meth_tablets_seized,{value},,,x\x00y,n\x00o",
     ]
     member_file(
@@ -812,7 +812,7 @@ def test_odd_numbers_are_findings_or_values_never_exit_3(shipped: Path, value: s
         assert result.exit_code in (0, 1), (args, result.output)
         assert "internal error" not in result.output
     if value in ("-0", "-0.0") or set(value) == {"0"}:  # a valid zero, never a negative one
-        member_file(shipped, "MMR/2015.csv", f"indicator,value,source\nopium_poppy_area_ha,{value},x\n".encode())
+        member_file(shipped, "MMR/2015.csv", f"indicator,value,source\nopium_poppy_area_ha,{value},s\n".encode())
         result = cli("report", "--format", "json", "--country", "MMR", "--year", "2015")
         assert result.exit_code == 0, result.output
         doc = json.loads(result.stdout)

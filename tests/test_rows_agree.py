@@ -99,7 +99,7 @@ def generate(plan: Plan, seed: int) -> list[dict[str, str]]:
                 "lower": number_cell(rng) if rng.random() < 0.3 else "",
                 "upper": number_cell(rng) if rng.random() < 0.3 else "",
                 "unit": unit_cell(rng, ind.unit),
-                "source": "x",
+                "source": "s",
                 "flag": flag_cell(rng),
             }
         )
@@ -121,7 +121,7 @@ def depends_on_unit(column: str, cell: str, unit: str) -> bool:
     """Cells whose syntax the model cannot judge without the indicator's unit."""
     text = cell.strip()
     if column == "unit":
-        return text in UNITS
+        return "_".join(text.lower().split()) in UNITS  # the case rule (values.word)
     if column == "flag":
         return False
     if text.lower() in ("yes", "no"):

@@ -184,7 +184,7 @@ def test_a_sheet_too_large_to_read_is_refused_unread(ws: Workspace) -> None:
 
 def test_rows_far_below_the_table_without_cells_are_passed_over(ws: Workspace) -> None:
     rows = header_row() + '<row r="2"><c r="A2" t="inlineStr"><is><t>heroin_seized_kg</t></is></c>'
-    rows += '<c r="B2"><v>4</v></c><c r="C2" t="inlineStr"><is><t>x</t></is></c></row>'
+    rows += '<c r="B2"><v>4</v></c><c r="C2" t="inlineStr"><is><t>UNODC</t></is></c></row>'
     rows += '<row r="1048576" ht="20" customHeight="1"/>'
     package(ws.root / BOOK, {"xl/worksheets/sheet1.xml": sheet(rows)})
     exit_code, doc = ws.validate_json(BOOK)
@@ -390,7 +390,7 @@ def _filled_parts() -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "b.xlsx"
         path.write_bytes(TEMPLATE_BYTES)
-        fill(path, {("heroin_seized_kg", ""): {"value": 12.5, "source": "x"}}, {"I.1.1": {"status": "ongoing"}})
+        fill(path, {("heroin_seized_kg", ""): {"value": 12.5, "source": "UNODC"}}, {"I.1.1": {"status": "ongoing"}})
         with zipfile.ZipFile(path) as z:
             return {name: z.read(name) for name in z.namelist()}
 

@@ -99,7 +99,7 @@ def test_the_csv_written_validates_and_gives_the_workbooks_figures(ws: Workspace
 
 
 def test_an_invalid_workbook_writes_nothing(ws: Workspace) -> None:
-    fill(template(ws.root / "b.xlsx", "BRN", 2008), {("heroin_seized_kg", ""): {"value": "12,5", "source": "x"}})
+    fill(template(ws.root / "b.xlsx", "BRN", 2008), {("heroin_seized_kg", ""): {"value": "12,5", "source": "UNODC"}})
     result = cli(ws, "import", "b.xlsx")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -120,13 +120,13 @@ def test_an_existing_report_is_replaced_only_with_force_and_the_changes_are_list
     changed = dict(FIGURES)
     changed[("heroin_seized_kg", "")] = {"value": 13, "source": 'ONCB "Annual Report", 2009'}
     changed[("opium_poppy_area_ha", "")] = {"value": 28500.0, "source": "UNODC Opium Survey 2009", "flag": "estimate"}
-    changed[("cannabis_area_ha", "")] = {"value": 7, "source": "x"}
+    changed[("cannabis_area_ha", "")] = {"value": 7, "source": "UNODC"}
     fill(ws.root / "b.xlsx", changed)
     result = cli(ws, "import", "b.xlsx")
     assert result.exit_code == 1
     assert result.stdout == (
         "reports/BRN/2008.csv:5: cannabis_area_ha value: (empty) -> 7\n"
-        "reports/BRN/2008.csv:5: cannabis_area_ha source: (empty) -> x\n"
+        "reports/BRN/2008.csv:5: cannabis_area_ha source: (empty) -> UNODC\n"
         "reports/BRN/2008.csv:14: heroin_seized_kg value: 12.5 -> 13\n"
     )
     assert result.stderr == (

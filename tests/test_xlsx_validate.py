@@ -66,7 +66,7 @@ def test_findings_name_their_cell_in_text(ws: Workspace) -> None:
 
 
 def test_json_findings_carry_the_row_and_the_cell(ws: Workspace) -> None:
-    book(ws, indicators={("heroin_seized_kg", ""): {"value": -3, "source": "x"}})
+    book(ws, indicators={("heroin_seized_kg", ""): {"value": -3, "source": "UNODC"}})
     code, doc = validate(ws, BOOK)
     assert code == 1 and doc["files"] == 1
     assert doc["errors"] == [
@@ -83,11 +83,11 @@ def test_json_findings_carry_the_row_and_the_cell(ws: Workspace) -> None:
     ]
 
 
-def test_github_annotations_use_the_row_and_column(ws: Workspace) -> None:
-    book(ws, indicators={("heroin_seized_kg", ""): {"value": -3, "source": "x"}})
+def test_github_annotations_use_the_row(ws: Workspace) -> None:
+    book(ws, indicators={("heroin_seized_kg", ""): {"value": -3, "source": "UNODC"}})
     result = ws.invoke("--format", "github", BOOK)
     assert result.stdout == (
-        "::error file=BRN-2008.xlsx,line=16,col=5,title=aseanwp negative-value::'-3' is negative "
+        "::error file=BRN-2008.xlsx,line=16,title=aseanwp negative-value::'-3' is negative "
         "(figures are counts or sizes >= 0)\n"
     )
 
@@ -122,9 +122,9 @@ def test_numbers_stored_as_numbers_are_never_ambiguous(ws: Workspace) -> None:
     book(
         ws,
         indicators={
-            ("opium_poppy_area_ha", ""): {"value": 28.5, "source": "x"},
-            ("meth_tablets_seized", ""): {"value": 28500.0, "source": "x"},
-            ("heroin_seized_kg", ""): {"value": 0.1 + 0.2, "source": "x"},
+            ("opium_poppy_area_ha", ""): {"value": 28.5, "source": "UNODC"},
+            ("meth_tablets_seized", ""): {"value": 28500.0, "source": "UNODC"},
+            ("heroin_seized_kg", ""): {"value": 0.1 + 0.2, "source": "UNODC"},
         },
     )
     code, doc = validate(ws, BOOK)
@@ -135,9 +135,9 @@ def test_numbers_stored_as_text_are_checked_like_csv_cells(ws: Workspace) -> Non
     book(
         ws,
         indicators={
-            ("opium_poppy_area_ha", ""): {"value": "28,500", "source": "x"},
-            ("heroin_seized_kg", ""): {"value": "1e3", "source": "x"},
-            ("cannabis_area_ha", ""): {"value": " 12.5 ", "source": "x"},
+            ("opium_poppy_area_ha", ""): {"value": "28,500", "source": "UNODC"},
+            ("heroin_seized_kg", ""): {"value": "1e3", "source": "UNODC"},
+            ("cannabis_area_ha", ""): {"value": " 12.5 ", "source": "UNODC"},
         },
     )
     _, doc = validate(ws, BOOK)
@@ -145,7 +145,7 @@ def test_numbers_stored_as_text_are_checked_like_csv_cells(ws: Workspace) -> Non
 
 
 def test_a_date_in_a_figure_cell_is_a_finding(ws: Workspace) -> None:
-    book(ws, indicators={("heroin_seized_kg", ""): {"value": dt.date(2015, 5, 1), "source": "x"}})
+    book(ws, indicators={("heroin_seized_kg", ""): {"value": dt.date(2015, 5, 1), "source": "UNODC"}})
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
     assert (f["cell"], f["code"], f["message"]) == (
@@ -162,21 +162,27 @@ def test_a_date_in_a_text_cell_is_its_date(ws: Workspace) -> None:
     assert (code, findings(doc)) == (0, [])
 
 
-def test_excel_error_values_are_findings(ws: Workspace) -> None:
+def test_excel_error_values_are_findings_as_in_a_csv(ws: Workspace) -> None:
     book(
         ws,
         indicators={
-            ("heroin_seized_kg", ""): {"value": "#DIV/0!", "source": "x"},
+            ("heroin_seized_kg", ""): {"value": "#DIV/0!", "source": "UNODC"},  # openpyxl stores these as errors
             ("cannabis_area_ha", ""): {"value": 3, "source": "#N/A"},
         },
     )
     _, doc = validate(ws, BOOK)
-    assert findings(doc) == [("Indicators!I7", "cell-error"), ("Indicators!E16", "cell-error")]
-    assert doc["errors"][1]["message"] == "the cell shows the error '#DIV/0!'"
+    assert [(f["cell"], f["code"], f["message"]) for f in doc["errors"]] == [
+        (
+            "Indicators!I7",
+            "missing-source",
+            "the source '#N/A' is a spreadsheet error (a formula that failed), not where the figure comes from",
+        ),
+        ("Indicators!E16", "bad-number", "'#DIV/0!' is a spreadsheet error (a formula that failed), not a number"),
+    ]
 
 
 def test_a_formula_never_calculated_is_a_finding(ws: Workspace) -> None:
-    book(ws, indicators={("heroin_seized_kg", ""): {"value": "=2+3", "source": "x"}})
+    book(ws, indicators={("heroin_seized_kg", ""): {"value": "=2+3", "source": "UNODC"}})
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
     assert (f["cell"], f["code"]) == ("Indicators!E16", "uncalculated-formula")
@@ -191,7 +197,7 @@ def test_a_formula_with_its_calculated_value_gives_the_value(ws: Workspace) -> N
         + '<row r="2">'
         + inline("A2", "heroin_seized_kg")
         + '<c r="B2"><f>SUM(1,2)</f><v>3</v></c>'
-        + inline("C2", "x")
+        + inline("C2", "UNODC")
         + "</row>"
         + '<row r="3">'
         + inline("A3", "cannabis_area_ha")
@@ -207,8 +213,8 @@ def test_booleans_are_yes_or_no_only_in_a_yes_no_figure(ws: Workspace) -> None:
     book(
         ws,
         indicators={
-            ("pen_implemented", ""): {"value": True, "source": "x"},
-            ("heroin_seized_kg", ""): {"value": False, "source": "x"},
+            ("pen_implemented", ""): {"value": True, "source": "UNODC"},
+            ("heroin_seized_kg", ""): {"value": False, "source": "UNODC"},
         },
     )
     _, doc = validate(ws, BOOK)
@@ -220,8 +226,8 @@ def test_a_percentage_shown_with_a_percent_sign_is_read_as_shown(ws: Workspace) 
     book(
         ws,
         indicators={
-            ("drug_use_prevalence_pct", ""): {"value": 0.025, "source": "x"},
-            ("heroin_seized_kg", ""): {"value": 0.5, "source": "x"},
+            ("drug_use_prevalence_pct", ""): {"value": 0.025, "source": "UNODC"},
+            ("heroin_seized_kg", ""): {"value": 0.5, "source": "UNODC"},
         },
         formats={("drug_use_prevalence_pct", ""): "0.0%", ("heroin_seized_kg", ""): "0%"},
     )
@@ -231,7 +237,7 @@ def test_a_percentage_shown_with_a_percent_sign_is_read_as_shown(ws: Workspace) 
 
 
 def test_a_cell_outside_the_table_is_a_finding(ws: Workspace) -> None:
-    book(ws, indicators={("heroin_seized_kg", ""): {"value": 3, "source": "x"}})
+    book(ws, indicators={("heroin_seized_kg", ""): {"value": 3, "source": "UNODC"}})
     import openpyxl
 
     wb = openpyxl.load_workbook(ws.root / BOOK)
@@ -252,9 +258,10 @@ def test_header_findings_point_at_the_header_row(ws: Workspace) -> None:
 
 
 def test_member_and_year_come_from_the_workbook_not_its_name(ws: Workspace) -> None:
-    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\n")
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,UNODC\n")
     fill(
-        template(ws.root / "THA" / "2013.xlsx", "BRN", 2009), {("heroin_seized_kg", ""): {"value": 200, "source": "x"}}
+        template(ws.root / "THA" / "2013.xlsx", "BRN", 2009),
+        {("heroin_seized_kg", ""): {"value": 200, "source": "UNODC"}},
     )
     _, doc = validate(ws, "THA/2013.xlsx")
     (f,) = doc["warnings"]
@@ -284,10 +291,10 @@ def custom_without_identity() -> str:
 
 
 def test_a_workbook_stands_for_the_members_report_of_its_year(ws: Workspace) -> None:
-    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,x\n")
-    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,1000,x\n")  # replaced by the workbook
-    ws.write("BRN/2010.csv", "indicator,value,source\nheroin_seized_kg,12,x\n")
-    fill(template(ws.root / "b.xlsx", "BRN", 2009), {("heroin_seized_kg", ""): {"value": 11, "source": "x"}})
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,10,UNODC\n")
+    ws.write("BRN/2009.csv", "indicator,value,source\nheroin_seized_kg,1000,UNODC\n")  # replaced by the workbook
+    ws.write("BRN/2010.csv", "indicator,value,source\nheroin_seized_kg,12,UNODC\n")
+    fill(template(ws.root / "b.xlsx", "BRN", 2009), {("heroin_seized_kg", ""): {"value": 11, "source": "UNODC"}})
     code, doc = validate(ws, "b.xlsx")
     assert (code, findings(doc)) == (0, [])
 
@@ -324,7 +331,7 @@ WORKBOOK_SHEET1 = (
 def test_findings_of_two_sheets_come_sheet_by_sheet(ws: Workspace) -> None:
     book(
         ws,
-        indicators={("heroin_seized_kg", ""): {"value": -1, "source": "x"}},
+        indicators={("heroin_seized_kg", ""): {"value": -1, "source": "UNODC"}},
         actions={"I.1.1": {"status": "x"}, "III.3.6": {"status": "y"}},
     )
     _, doc = validate(ws, BOOK)
@@ -347,7 +354,7 @@ def test_json_of_a_workbook_is_valid_json_with_cells(ws: Workspace) -> None:
 
 def test_a_workbook_in_the_reports_folder_is_to_be_imported(ws: Workspace) -> None:
     template(ws.reports / "BRN" / "2008.xlsx", "BRN", 2008)
-    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,3,x\n")
+    ws.write("BRN/2008.csv", "indicator,value,source\nheroin_seized_kg,3,UNODC\n")
     _, doc = validate(ws)
     (f,) = [f for f in doc["errors"] if f["code"] == "bad-path"]
     assert (f["file"], f["message"], f["hint"]) == (

@@ -47,7 +47,7 @@ def fill(
     formats: Mapping[Key, str] = {},
     out: Path | None = None,
 ) -> Path:
-    """Type cells into a template workbook: ``{("heroin_seized_kg", ""): {"value": 12.5, "source": "x"}}``."""
+    """Type cells into a template workbook: ``{("heroin_seized_kg", ""): {"value": 12.5, "source": "UNODC"}}``."""
     wb = openpyxl.load_workbook(path)
     ws = wb["Indicators"]
     header, rows = rows_of(ws)

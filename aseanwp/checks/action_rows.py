@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aseanwp.checks.common_cells import common_cells, row_length
+from aseanwp.checks.common_cells import Conflicts, common_cells, row_length
 from aseanwp.checks.emitter import Emitter
 from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import finding
 from aseanwp.plan import Plan, suggest
 from aseanwp.reports import ReportFile
 from aseanwp.textsafe import quote
+from aseanwp.values import word
 
 ACTION_STATUSES = ("not_started", "planned", "ongoing", "completed", "not_applicable")
 
@@ -29,8 +30,11 @@ def action_rows(
     first: dict[str, int] = {}
     ids = plan.action_ids
     rows = 0
+    conflicts = Conflicts(rf, sink)
     for line, row in stream:
         rows += 1
+        if conflicts.marker(line, row):
+            continue
         if len(row) != width:
             if any(c.strip() for c in row):
                 sink(row_length(rf, line, len(row), width))
@@ -51,7 +55,7 @@ def action_rows(
                 )
             )
             ok = False
-        status = row[c_status].strip().lower().replace(" ", "_")
+        status = word(row[c_status])
         if not status and not any(c.strip() for i, c in enumerate(row) if i not in (c_act, c_src, c_notes)):
             continue  # a template row left blank: the action is not reported
         if status not in ACTION_STATUSES:

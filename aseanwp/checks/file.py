@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from aseanwp.checks.action_rows import action_rows
+from aseanwp.checks.common_cells import Conflicts
 from aseanwp.checks.emitter import Emitter
 from aseanwp.checks.header import header_columns
 from aseanwp.checks.indicator_rows import IndicatorFile
 from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import Finding, finding
 from aseanwp.plan import Plan, suggest
-from aseanwp.reports import ReportFile, open_report
+from aseanwp.positions import locate
+from aseanwp.reports import CsvFile, ReportFile, open_report
 
 
 def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | None = None) -> int:
@@ -39,12 +41,16 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         )
         return 0
     rows = 0
+    start = len(out)
     with open_report(rf, sink) as f:
         if f.header is None:
             sink.close(rf.file)
             return 0
         width = len(f.header)
-        columns = header_columns(plan, rf, f.header_line, f.header, sink)
+        if Conflicts(rf, sink).marker(f.header_line, f.header):
+            columns = None  # the header itself is in conflict: the rows cannot be read by it
+        else:
+            columns = header_columns(plan, rf, f.header_line, f.header, sink)
         if columns is None:
             for chunk, _ in f.chunks():  # still read to the end: encoding problems further down are found too
                 rows += len(chunk)
@@ -61,4 +67,6 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         else:
             rows = action_rows(plan, rf, columns, width, f.records(), sink, emit)
     sink.close(rf.file)
+    if isinstance(f, CsvFile):  # a workbook's findings are placed at their cells instead (reports.Sheet)
+        locate(rf.path, f.delimiter, out, start)
     return rows

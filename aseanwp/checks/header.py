@@ -54,7 +54,7 @@ def _read_header(plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: 
                     "blank-header",
                     f"column {i + 1} has no name",
                     "name the column or delete it (an empty column left at the end of a sheet counts too)",
-                    col=i + 1,
+                    field=i + 1,
                 )
             )
             fatal = True
@@ -70,7 +70,7 @@ def _read_header(plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: 
                     f"column {quote(name)} appears twice (columns {columns[name] + 1} and {i + 1})",
                     "keep one of them",
                     column=name,
-                    col=i + 1,
+                    field=i + 1,
                 )
             )
             fatal = True
@@ -87,7 +87,7 @@ def _read_header(plan: Plan, rf: ReportFile, line: int, cells: list[str], sink: 
                     f"column {quote(raw.strip())} is not part of the report format",
                     f"did you mean '{close}'?" if close else f"the columns are: {', '.join(known)}",
                     column=raw.strip(),
-                    col=i + 1,
+                    field=i + 1,
                 )
             )
             fatal = True

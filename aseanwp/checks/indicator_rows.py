@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from itertools import compress
 from operator import add, not_
 
-from aseanwp.checks.common_cells import common_cells, row_length
+from aseanwp.checks.common_cells import Conflicts, common_cells, row_length
 from aseanwp.checks.duplicates import duplicates
 from aseanwp.checks.emitter import Emitted, Emitter
 from aseanwp.checks.layout import layout
@@ -16,7 +16,7 @@ from aseanwp.findings import finding
 from aseanwp.plan import Plan, suggest
 from aseanwp.reports import ReportFile
 from aseanwp.textsafe import quote
-from aseanwp.values import NOT_AVAILABLE, NUMBER, Parsed, check_range, parse
+from aseanwp.values import NOT_AVAILABLE, NUMBER, Parsed, check_range, parse, source_problem, word
 
 FLAGS = ("estimate", "provisional", "break", "not_applicable")
 
@@ -73,6 +73,7 @@ class IndicatorFile:
         self.suspects: list[tuple[int, tuple[str, ...]]] = []
         self.first_value: dict[str, int] = {}
         self.flag_ok: dict[str, bool] = {"": True}
+        self.conflicts = Conflicts(rf, sink)
 
     # -- the fast path ------------------------------------------------------------------------------------
     def accept(self, rows: list[list[str]], lines: Sequence[int]) -> bool:
@@ -132,11 +133,11 @@ class IndicatorFile:
                     return False
         sources = set(cols[self.c_src])
         has_value: list[bool] | None = None
-        if "" in sources or any(s.isspace() for s in sources):
-            # an empty source is allowed where the value is not available
+        unsourced = {s for s in sources if source_problem(s.strip()) is not None}
+        if unsourced:
+            # an empty or placeholder source is allowed where the value is not available
             has_value = list(map(not_, map(NOT_AVAILABLE.__contains__, vals)))
-            sources = set(compress(cols[self.c_src], has_value))
-            if "" in sources or any(s.isspace() for s in sources):
+            if not unsourced.isdisjoint(compress(cols[self.c_src], has_value)):
                 return False
         for name, expected in (("country", self.rf.country), ("year", str(self.rf.year))):
             at = self.columns.get(name)
@@ -206,6 +207,8 @@ class IndicatorFile:
         check_common = "country" in columns or "year" in columns
         number = NUMBER.fullmatch
         file = rf.file
+        if row[0][:1] in "<=>|" and self.conflicts.marker(line, row):
+            return
         if len(row) != width:
             if not any(c.strip() for c in row):
                 return
@@ -225,7 +228,7 @@ class IndicatorFile:
                     f"{quote(ind_text)} is not an indicator of the plan" if ind_text else "the indicator is empty",
                     f"did you mean '{close}'?" if close else "see `aseanwp plan` for the indicator ids",
                     column="indicator",
-                    col=c_ind + 1,
+                    field=c_ind + 1,
                 )
             )
             return
@@ -323,7 +326,7 @@ class IndicatorFile:
                     ok = False
         if c_unit is not None:
             cell = row[c_unit].strip()
-            if cell and cell != unit:
+            if cell and word(cell) != unit:
                 sink(
                     finding(
                         file,
@@ -340,8 +343,9 @@ class IndicatorFile:
         if c_flag is not None:
             cell = row[c_flag].strip()
             if cell:
-                parts = [p.strip() for p in cell.split(";") if p.strip()]
-                bad = [p for p in parts if p not in FLAGS]
+                written = [p.strip() for p in cell.split(";") if p.strip()]
+                parts = [word(p) for p in written]
+                bad = [w for w, p in zip(written, parts, strict=True) if p not in FLAGS]
                 if bad:
                     sink(
                         finding(
@@ -374,18 +378,9 @@ class IndicatorFile:
         given = text not in NOT_AVAILABLE or any(
             col is not None and row[col].strip() not in NOT_AVAILABLE for col in (c_low, c_up)
         )
-        if not source and given:
-            sink(
-                finding(
-                    file,
-                    line,
-                    "missing-source",
-                    "the figure has no source",
-                    "name the report the figure comes from, or write 'illustrative' for a made-up figure",
-                    "source",
-                    c_src + 1,
-                )
-            )
+        no_source = source_problem(source) if given else None
+        if no_source is not None:
+            sink(finding(file, line, no_source.code, no_source.message, no_source.hint, "source", c_src + 1))
             ok = False
         if check_common and not common_cells(rf, line, row, columns, sink):
             ok = False

@@ -3,8 +3,8 @@
 Excel's meaning is kept where it is certain: a number stored as a number is never ambiguous (28.5 is 28.5
 whatever the regional settings), shown to Excel's 15 significant digits and in plain notation; a number shown
 as a percentage is written as shown (0.025 shown as 2.5% is ``2.5%``). Text cells are left as they are, for the
-checks to judge like CSV cells (``'28,500'`` is still ``ambiguous-number``). A date, an error value or a
-formula never calculated in a figure cell is a problem.
+checks to judge like CSV cells (``'28,500'`` is still ``ambiguous-number``), error values too (``#N/A``, which the
+checks name as a failed formula). A date in a figure cell, or a formula never calculated, is a problem.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def render(cell: Raw, strings: list[Any], figure: bool, yes_no: bool, formats: F
     """The text of a cell as a CSV saved from the sheet would hold it, or a stand-in and the problem found.
 
     ``figure``: the cell is a value, lower or upper; ``yes_no``: its row is a yes/no indicator's. The stand-in
-    keeps one problem one finding: an empty figure (not available), and in other cells what the spreadsheet
-    shows, so that an error in a source cell is not also a missing source.
+    keeps one problem one finding: an empty figure (not available), and in other cells the formula, so that a
+    formula in a source cell is not also a missing source.
     """
     if cell.formula is not None and (cell.value is None or (cell.value == "" and cell.type not in TEXT_TYPES)):
         return "" if figure else f"={cell.formula}", Problem(
@@ -79,12 +79,8 @@ def render(cell: Raw, strings: list[Any], figure: bool, yes_no: bool, formats: F
     if value is None or (value == "" and cell.type not in TEXT_TYPES):
         return "", None
     kind = cell.type
-    if kind == "e":
-        return "" if figure else value, Problem(
-            "cell-error",
-            f"the cell shows the error {quote(value)}",
-            "correct the formula or type the figure; leave the cell empty when the figure is not available",
-        )
+    if kind == "e":  # an error value (#N/A): its text, judged as in a CSV saved from the sheet
+        return value, None
     if kind == "s":
         try:
             return str(strings[int(value)]), None

@@ -187,15 +187,17 @@ class WorkbookSheet:
         return f"{self.name}!{letter(column)}{row}" if column else f"{self.name}!{row}:{row}"
 
     def locate(self, f: Finding) -> Finding:
-        """The finding with its cell (and ``col`` as the sheet's column); findings about the file are kept."""
+        """The finding with its cell; findings about the whole file are kept as they are.
+
+        ``col`` (a character position in a CSV line, for GitHub) has no meaning in a workbook and is left out."""
         if f.cell is not None or f.line is None:
             return f
         column = None
-        if f.col is not None and 0 < f.col <= len(self.columns):
-            column = self.columns[f.col - 1]
+        if f.field is not None and 0 < f.field <= len(self.columns):
+            column = self.columns[f.field - 1]
         elif f.column:
             column = self.by_name.get(f.column.strip().lower())
-        return replace(f, cell=self.cell(f.line, column), col=column)
+        return replace(f, cell=self.cell(f.line, column), col=None)
 
 
 class SheetSource:
@@ -338,8 +340,8 @@ class SheetSource:
                         problem.message,
                         problem.hint,
                         self.header[i].strip() if self.header else None,
-                        column,
-                        sheet.cell(number, column),
+                        field=i + 1,
+                        cell=sheet.cell(number, column),
                     )
                 )
             cells.append(text)
