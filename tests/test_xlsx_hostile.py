@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -445,3 +446,42 @@ def test_an_empty_sheet(ws: Workspace) -> None:
         1,
         [("empty-file", "the sheet Indicators is empty")],
     )
+
+
+def zip_with_raw_part(path: Path, parts: dict[str, bytes], name: str, deflated: bytes) -> Path:
+    """A zip of ``parts`` in which ``name`` holds ``deflated`` as its compressed bytes, whatever they inflate to
+    (zipfile compresses what it writes itself, so the zip is put together here)."""
+    out, central = bytearray(), bytearray()
+    for part, data in parts.items():
+        crc, size = zlib.crc32(data), len(data)
+        body = deflated if part == name else zlib.compress(data, 9)[2:-4]  # raw deflate: no zlib header
+        fixed = struct.pack("<HHHHHIII", 20, 0, 8, 0, 0x21, crc, len(body), size)
+        encoded = part.encode()
+        central += b"PK\x01\x02" + struct.pack("<H", 20) + fixed
+        central += struct.pack("<HHHHHII", len(encoded), 0, 0, 0, 0, 0, len(out)) + encoded
+        out += b"PK\x03\x04" + fixed + struct.pack("<HH", len(encoded), 0) + encoded + body
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central), len(out), 0)
+    path.write_bytes(bytes(out + central + end))
+    return path
+
+
+@pytest.mark.parametrize("good", [0, 200_000])
+def test_a_corrupt_deflate_stream_is_damaged(ws: Workspace, good: int) -> None:
+    """zlib's own error (an invalid block type) while a part is inflated: at its start (the prologue check
+    reads it) or past the first 64 KiB of the sheet (the sheet reader reads it)."""
+    rows = header_row() + "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>heroin_seized_kg{r * 7919 % 10007}</t></is></c></row>'
+        for r in range(2, 6000)
+    )
+    xml = sheet(rows).encode()
+    assert len(xml) > good + 100_000
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated = packer.compress(xml[:good]) + packer.flush(zlib.Z_FULL_FLUSH) + b"\x07\x00\x00"  # block type 3
+    with zipfile.ZipFile(package(ws.root / "x.xlsx")) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = xml
+    zip_with_raw_part(ws.root / BOOK, parts, "xl/worksheets/sheet1.xml", deflated)
+    exit_code, doc = ws.validate_json(BOOK)
+    assert exit_code == 1
+    (f,) = [f for f in doc["errors"] if f["code"] == "unreadable"]  # the rows before it are checked as usual
+    assert "invalid block type" in f["message"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
@@ -375,7 +376,7 @@ class SheetSource:
                     "spreadsheet programs never write this: ask for the report again",
                 )
             )
-        except (sheetxml.Damaged, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (sheetxml.Damaged, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             self._failed = True
             self.sink(
                 finding(

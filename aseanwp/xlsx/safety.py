@@ -15,6 +15,7 @@ import re
 import stat
 import struct
 import zipfile
+import zlib
 from typing import BinaryIO
 
 from aseanwp.findings import Finding, finding
@@ -247,7 +248,7 @@ def _prologue(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Non
     try:
         with archive.open(info) as src:
             head = src.read(PROLOGUE)
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
         raise _damaged(file, f"{info.filename}: {exc}") from None
     text = _decode(head)
     at = 0
