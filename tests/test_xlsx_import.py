@@ -9,6 +9,7 @@ from typing import Any
 
 from conftest import Workspace, invoke_cli
 from workbooks import fill, template
+from workbooks import row as sheet_row
 
 from aseanwp.dataset import Dataset
 from aseanwp.plan import load_plan
@@ -69,7 +70,7 @@ def test_a_workbook_imports_to_the_bytes_of_the_csv_template_filled_in(ws: Works
     assert (ws.reports / "BRN" / "2009-actions.csv").read_bytes() == actions
     # warnings are shown, and the import goes on
     assert result.stderr.startswith(
-        "BRN-2009.xlsx:Indicators!A4: warning[missing-baseline] BRN reports opium_poppy_area_ha but has no 2008 "
+        f"BRN-2009.xlsx:Indicators!A{sheet_row('opium_poppy_area_ha')}: warning[missing-baseline] BRN reports opium_poppy_area_ha but has no 2008 "
         "(baseline) value for it\n"
     )
     assert result.stderr.endswith("aseanwp: wrote reports/BRN/2009.csv\naseanwp: wrote reports/BRN/2009-actions.csv\n")
@@ -104,7 +105,7 @@ def test_an_invalid_workbook_writes_nothing(ws: Workspace) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "b.xlsx:Indicators!E16: error[ambiguous-number] '12,5' contains a comma\n"
+        f"b.xlsx:Indicators!E{sheet_row('heroin_seized_kg')}: error[ambiguous-number] '12,5' contains a comma\n"
         "    column: value\n"
         "    hint: write it without separators and with a point for decimals: 12.5\n"
         "plan and 1 report file checked: 1 error, 0 warnings (invalid)\n"
@@ -125,9 +126,10 @@ def test_an_existing_report_is_replaced_only_with_force_and_the_changes_are_list
     result = cli(ws, "import", "b.xlsx")
     assert result.exit_code == 1
     assert result.stdout == (
-        "reports/BRN/2008.csv:5: cannabis_area_ha value: (empty) -> 7\n"
-        "reports/BRN/2008.csv:5: cannabis_area_ha source: (empty) -> UNODC\n"
-        "reports/BRN/2008.csv:14: heroin_seized_kg value: 12.5 -> 13\n"
+        # a CSV line is the sheet row less the two title rows
+        f"reports/BRN/2008.csv:{sheet_row('cannabis_area_ha') - 2}: cannabis_area_ha value: (empty) -> 7\n"
+        f"reports/BRN/2008.csv:{sheet_row('cannabis_area_ha') - 2}: cannabis_area_ha source: (empty) -> UNODC\n"
+        f"reports/BRN/2008.csv:{sheet_row('heroin_seized_kg') - 2}: heroin_seized_kg value: 12.5 -> 13\n"
     )
     assert result.stderr == (
         "aseanwp: no action has a status: reports/BRN/2008-actions.csv is left as it is\n"

@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from conftest import Workspace
-from workbooks import fill, header_row, inline, package, sheet, template
+from workbooks import fill, header_row, inline, package, row, sheet, template
 
 from aseanwp.xlsx.cells import number_text
 from aseanwp.xlsx.sheetxml import letter
 
 BOOK = "BRN-2008.xlsx"  # the baseline year: no warnings across files unless a test adds other years
+HEROIN = row("heroin_seized_kg")  # the sheet row of heroin_seized_kg's total
 
 
 def validate(ws: Workspace, *args: str) -> tuple[int, dict[str, Any]]:
@@ -53,13 +54,13 @@ def test_findings_name_their_cell_in_text(ws: Workspace) -> None:
     result = ws.invoke(BOOK)
     assert result.exit_code == 1
     assert result.stdout == (
-        "BRN-2008.xlsx:Actions!C5: error[bad-status] 'done' is not an action status\n"
+        f"BRN-2008.xlsx:Actions!C{row('I.1.2')}: error[bad-status] 'done' is not an action status\n"
         "    column: status\n"
         "    hint: use one of: not_started, planned, ongoing, completed, not_applicable\n"
-        "BRN-2008.xlsx:Indicators!E5: error[ambiguous-number] '28,500' contains a comma\n"
+        f"BRN-2008.xlsx:Indicators!E{row('opium_production_t')}: error[ambiguous-number] '28,500' contains a comma\n"
         "    column: value\n"
         "    hint: write 28500 if the comma separates thousands, or 28.500 if it is the decimal mark\n"
-        "BRN-2008.xlsx:Indicators!I16: error[missing-source] the figure has no source\n"
+        f"BRN-2008.xlsx:Indicators!I{row('heroin_seized_kg')}: error[missing-source] the figure has no source\n"
         "    column: source\n"
         "    hint: name the report the figure comes from, or write 'illustrative' for a made-up figure\n"
     )
@@ -72,13 +73,13 @@ def test_json_findings_carry_the_row_and_the_cell(ws: Workspace) -> None:
     assert doc["errors"] == [
         {
             "file": "BRN-2008.xlsx",
-            "line": 16,
+            "line": HEROIN,
             "column": "value",
             "code": "negative-value",
             "severity": "error",
             "message": "'-3' is negative",
             "hint": "figures are counts or sizes >= 0",
-            "cell": "Indicators!E16",
+            "cell": f"Indicators!E{HEROIN}",
         }
     ]
 
@@ -87,7 +88,7 @@ def test_github_annotations_use_the_row(ws: Workspace) -> None:
     book(ws, indicators={("heroin_seized_kg", ""): {"value": -3, "source": "UNODC"}})
     result = ws.invoke("--format", "github", BOOK)
     assert result.stdout == (
-        "::error file=BRN-2008.xlsx,line=16,title=aseanwp negative-value::'-3' is negative "
+        f"::error file=BRN-2008.xlsx,line={HEROIN},title=aseanwp negative-value::'-3' is negative "
         "(figures are counts or sizes >= 0)\n"
     )
 
@@ -141,7 +142,10 @@ def test_numbers_stored_as_text_are_checked_like_csv_cells(ws: Workspace) -> Non
         },
     )
     _, doc = validate(ws, BOOK)
-    assert findings(doc) == [("Indicators!E4", "ambiguous-number"), ("Indicators!E16", "bad-number")]
+    assert findings(doc) == [
+        (f"Indicators!E{row('opium_poppy_area_ha')}", "ambiguous-number"),
+        (f"Indicators!E{HEROIN}", "bad-number"),
+    ]
 
 
 def test_a_date_in_a_figure_cell_is_a_finding(ws: Workspace) -> None:
@@ -149,7 +153,7 @@ def test_a_date_in_a_figure_cell_is_a_finding(ws: Workspace) -> None:
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
     assert (f["cell"], f["code"], f["message"]) == (
-        "Indicators!E16",
+        f"Indicators!E{HEROIN}",
         "bad-number",
         "'2015-05-01' is a date, not a number",
     )
@@ -173,11 +177,15 @@ def test_excel_error_values_are_findings_as_in_a_csv(ws: Workspace) -> None:
     _, doc = validate(ws, BOOK)
     assert [(f["cell"], f["code"], f["message"]) for f in doc["errors"]] == [
         (
-            "Indicators!I7",
+            f"Indicators!I{row('cannabis_area_ha')}",
             "missing-source",
             "the source '#N/A' is a spreadsheet error (a formula that failed), not where the figure comes from",
         ),
-        ("Indicators!E16", "bad-number", "'#DIV/0!' is a spreadsheet error (a formula that failed), not a number"),
+        (
+            f"Indicators!E{HEROIN}",
+            "bad-number",
+            "'#DIV/0!' is a spreadsheet error (a formula that failed), not a number",
+        ),
     ]
 
 
@@ -185,7 +193,7 @@ def test_a_formula_never_calculated_is_a_finding(ws: Workspace) -> None:
     book(ws, indicators={("heroin_seized_kg", ""): {"value": "=2+3", "source": "UNODC"}})
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
-    assert (f["cell"], f["code"]) == ("Indicators!E16", "uncalculated-formula")
+    assert (f["cell"], f["code"]) == (f"Indicators!E{HEROIN}", "uncalculated-formula")
     assert f["message"] == (
         "the formula =2+3 has no calculated value (the file was written by a program and never opened in a spreadsheet)"
     )
@@ -219,7 +227,7 @@ def test_booleans_are_yes_or_no_only_in_a_yes_no_figure(ws: Workspace) -> None:
     )
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
-    assert (f["cell"], f["code"], f["message"]) == ("Indicators!E16", "bad-number", "'FALSE' is not a number")
+    assert (f["cell"], f["code"], f["message"]) == (f"Indicators!E{HEROIN}", "bad-number", "'FALSE' is not a number")
 
 
 def test_a_percentage_shown_with_a_percent_sign_is_read_as_shown(ws: Workspace) -> None:
@@ -233,7 +241,10 @@ def test_a_percentage_shown_with_a_percent_sign_is_read_as_shown(ws: Workspace) 
     )
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
-    assert (f["cell"], f["message"]) == ("Indicators!E16", "'50%': a % sign is only allowed on percent indicators")
+    assert (f["cell"], f["message"]) == (
+        f"Indicators!E{HEROIN}",
+        "'50%': a % sign is only allowed on percent indicators",
+    )
 
 
 def test_a_cell_outside_the_table_is_a_finding(ws: Workspace) -> None:
@@ -241,11 +252,11 @@ def test_a_cell_outside_the_table_is_a_finding(ws: Workspace) -> None:
     import openpyxl
 
     wb = openpyxl.load_workbook(ws.root / BOOK)
-    wb["Indicators"]["N16"] = "stray"
+    wb["Indicators"][f"N{HEROIN}"] = "stray"
     wb.save(ws.root / BOOK)
     _, doc = validate(ws, BOOK)
     (f,) = doc["errors"]
-    assert (f["cell"], f["code"], f["line"]) == ("Indicators!N16", "row-length", 16)
+    assert (f["cell"], f["code"], f["line"]) == (f"Indicators!N{HEROIN}", "row-length", HEROIN)
 
 
 def test_header_findings_point_at_the_header_row(ws: Workspace) -> None:
@@ -267,7 +278,7 @@ def test_member_and_year_come_from_the_workbook_not_its_name(ws: Workspace) -> N
     (f,) = doc["warnings"]
     assert (f["code"], f["cell"], f["message"]) == (
         "jump",
-        "Indicators!E16",
+        f"Indicators!E{HEROIN}",
         "heroin_seized_kg changes 20.0 times from 10 in 2008 to 200",
     )
 
@@ -336,9 +347,9 @@ def test_findings_of_two_sheets_come_sheet_by_sheet(ws: Workspace) -> None:
     )
     _, doc = validate(ws, BOOK)
     assert [f["cell"] for f in doc["errors"]] == [
-        "Actions!C4",
+        f"Actions!C{row('I.1.1')}",
         f"Actions!C{doc['errors'][1]['line']}",
-        "Indicators!E16",
+        f"Indicators!E{HEROIN}",
     ]
 
 
@@ -349,7 +360,7 @@ def test_letters_of_columns() -> None:
 def test_json_of_a_workbook_is_valid_json_with_cells(ws: Workspace) -> None:
     book(ws, indicators={("heroin_seized_kg", ""): {"value": "x", "source": "y"}})
     result = ws.invoke("--format", "json", BOOK)
-    assert json.loads(result.stdout)["errors"][0]["cell"] == "Indicators!E16"
+    assert json.loads(result.stdout)["errors"][0]["cell"] == f"Indicators!E{HEROIN}"
 
 
 def test_a_workbook_in_the_reports_folder_is_to_be_imported(ws: Workspace) -> None:

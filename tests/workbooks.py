@@ -18,6 +18,22 @@ from aseanwp.xlsx.writer import template_workbook
 Key = tuple[str, ...]  # (indicator, dimension value or "") or (action,)
 
 
+def _rows() -> dict[Key, int]:
+    wb = openpyxl.load_workbook(io.BytesIO(template_workbook(load_plan(PLAN), "BRN", 2008)))
+    return {**rows_of(wb["Indicators"])[1], **rows_of(wb["Actions"])[1]}
+
+
+def row(key: str, dimension: str = "") -> int:
+    """The sheet row of an indicator's row (or an action's) in the template, whatever the plan's order."""
+    global _ROWS
+    if _ROWS is None:
+        _ROWS = _rows()
+    return _ROWS[(key, dimension)] if (key, dimension) in _ROWS else _ROWS[(key,)]
+
+
+_ROWS: dict[Key, int] | None = None
+
+
 def template(path: Path, code: str = "BRN", year: int = 2009) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(template_workbook(load_plan(PLAN), code, year))
