@@ -32,7 +32,7 @@ WIDTHS |= {"notes": 40, "action": 10, "text": 80, "status": 16}
 DIMENSION_WIDTH = 22
 TEXT_CHARS_PER_LINE = 85  # of the 80-wide text column in the default font, for the row heights
 PROMPT_LINE = 60  # characters a line of an input message: LibreOffice does not wrap them itself
-INSTRUCTIONS_WIDTH = 90  # characters: a portrait page
+INSTRUCTIONS_WIDTH = 75  # characters: the width of a portrait page
 RULES = {
     "whole": "a whole number, 0 or more",
     "decimal": "a number, 0 or more (decimals allowed)",
