@@ -624,8 +624,9 @@ def import_command(obj: Context, workbook: str, force: bool, dry_run: bool) -> N
     cells that would change are listed first.
     """
     from aseanwp.findings import render_text, summary_line
+    from aseanwp.output import OutputError
     from aseanwp.xlsx import MissingDependency, is_workbook_path
-    from aseanwp.xlsx.importer import targets
+    from aseanwp.xlsx.importer import targets, write
     from aseanwp.xlsx.reader import workbook_reports
 
     plan = obj.plan()
@@ -648,34 +649,22 @@ def import_command(obj: Context, workbook: str, force: bool, dry_run: bool) -> N
     planned, notes = targets(plan, obj.reports, files)
     for note in notes:
         click.echo(f"aseanwp: {note}", err=True)
-    blocked = [t for t in planned if t.old is not None and t.old != t.text and not force]
     for t in planned:
         for line in t.changes:
             click.echo(line)
+    blocked = [t for t in planned if t.replaces and not force]
     if dry_run or blocked:
         for t in planned:
-            state = "new" if t.old is None else "unchanged" if t.old == t.text else "would be replaced"
-            click.echo(f"aseanwp: {t.shown}: {state}", err=True)
+            click.echo(f"aseanwp: {t.shown}: {t.state}", err=True)
         if blocked:
             names = ", ".join(t.shown for t in blocked)
             raise Failure(f"{names} exist{'s' if len(blocked) == 1 else ''}; add --force to replace (changes above)")
         return
-    _write_reports(planned)
-
-
-def _write_reports(planned: Sequence[Any]) -> None:
-    from aseanwp.output import OutputError, write_atomic
-
-    for t in planned:
-        if t.old == t.text:
-            click.echo(f"aseanwp: {t.shown} is unchanged", err=True)
-            continue
-        try:
-            os.makedirs(os.path.dirname(t.path) or ".", exist_ok=True)
-            write_atomic(t.path, t.text)
-        except (OSError, OutputError) as exc:
-            raise Failure(f"cannot write {t.shown}: {getattr(exc, 'strerror', None) or exc}") from None
-        click.echo(f"aseanwp: wrote {t.shown}" + (" (replaced)" if t.old is not None else ""), err=True)
+    try:
+        for done in write(planned):
+            click.echo(f"aseanwp: {done}", err=True)
+    except OutputError as exc:
+        raise Failure(str(exc)) from None
 
 
 # --- review ----------------------------------------------------------------------------------------------------

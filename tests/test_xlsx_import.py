@@ -188,3 +188,13 @@ def test_a_hostile_workbook_is_not_imported(ws: Workspace) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("b.xlsx: error[unsupported-workbook] not an Excel workbook")
     assert list(ws.reports.iterdir()) == []
+
+
+def test_a_report_that_cannot_be_written_is_exit_1(ws: Workspace) -> None:
+    fill(template(ws.root / "b.xlsx", "BRN", 2008), FIGURES)
+    (ws.reports / "BRN").write_text("a file where the member's folder should be")
+    result = cli(ws, "import", "b.xlsx")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        1,
+        "aseanwp: cannot write reports/BRN/2008.csv: File exists",
+    )

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aseanwp.findings import display_path
+from aseanwp.output import OutputError, write_atomic
 from aseanwp.plan import Plan
 from aseanwp.reports import CsvFile, ReportFile
 from aseanwp.template import ACTION_HEADER, FILLED, as_csv, indicator_header, indicator_rows
@@ -38,6 +39,31 @@ class Target:
     @property
     def shown(self) -> str:
         return display_path(self.path)
+
+    @property
+    def replaces(self) -> bool:
+        """The file exists with other content."""
+        return self.old is not None and self.old != self.text
+
+    @property
+    def state(self) -> str:
+        return "new" if self.old is None else "would be replaced" if self.replaces else "unchanged"
+
+
+def write(planned: Sequence[Target]) -> Iterator[str]:
+    """Write each target that changes, atomically, creating the member's folder; yields what was done.
+
+    Raises OutputError when a file cannot be written."""
+    for t in planned:
+        if not t.replaces and t.old is not None:
+            yield f"{t.shown} is unchanged"
+            continue
+        try:
+            os.makedirs(os.path.dirname(t.path) or ".", exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write {t.shown}: {exc.strerror or exc}") from None
+        write_atomic(t.path, t.text)
+        yield f"wrote {t.shown}" + (" (replaced)" if t.old is not None else "")
 
 
 def _records(rf: ReportFile) -> Iterator[tuple[int, Row]]:
