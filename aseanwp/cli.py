@@ -36,7 +36,7 @@ class Failure(click.ClickException):
 class Group(click.Group):
     """The top-level group: maps every way a run can end onto SPEC 2.4's exit codes."""
 
-    ORDER = ("validate", "report", "review", "status", "template", "plan", "schema")
+    ORDER = ("validate", "import", "report", "review", "status", "template", "plan", "schema")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Commands in the order of the work: check, measure, write up, then the helpers."""
@@ -324,7 +324,8 @@ def validate(
     """Check the plan and the given report files or folders (default: all reports).
 
     Checks across files (baselines, jumps) read the whole reports folder, but only the given files are reported
-    on. Exit code 1 when there are errors (or warnings, with --strict).
+    on. A workbook (FILE.xlsx, from `aseanwp template --format xlsx`) stands for its member's report of its year;
+    its findings name their cell. Exit code 1 when there are errors (or warnings, with --strict).
 
     With --format github and GITHUB_STEP_SUMMARY set (in GitHub Actions), every finding is also appended to the
     job summary as a table: GitHub shows only 10 annotations of each kind per step.
@@ -544,18 +545,26 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
 @cli.command()
 @click.argument("code", shell_complete=complete_member)
 @click.argument("year", type=int)
-@click.option("--actions", is_flag=True, help="The actions file instead of the indicator file.")
+@click.option("--actions", is_flag=True, help="The actions file instead of the indicator file (CSV only).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default="csv",
+    show_default=True,
+    help="csv, or xlsx: one workbook with the indicators, the actions and instructions (needs -o).",
+)
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE (refuses to replace one).")
 @click.option("--force", is_flag=True, help="With -o: replace an existing file.")
 @pass_context
-def template(obj: Context, code: str, year: int, actions: bool, output: str | None, force: bool) -> None:
+def template(obj: Context, code: str, year: int, actions: bool, fmt: str, output: str | None, force: bool) -> None:
     """A blank Country Report for member CODE and YEAR, in the standard format.
 
     Save it as <reports>/CODE/YEAR.csv (or YEAR-actions.csv with --actions), fill in value and source, and run
-    `aseanwp validate` on it.
+    `aseanwp validate` on it. With --format xlsx, fill the workbook in Excel or LibreOffice, check it with
+    `aseanwp validate FILE.xlsx` and write the CSV files with `aseanwp import FILE.xlsx`.
     """
     from aseanwp.output import OutputError, create_new
-    from aseanwp.template import actions_template, indicator_template
 
     plan = obj.plan()
     code = code.upper()
@@ -563,16 +572,109 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
         usage(f"{code} is the region's code; a report is made per member ({', '.join(plan.member_codes)})")
     _check_codes(plan, [code], [])
     _check_year(plan, year)
-    text = (actions_template if actions else indicator_template)(plan, code, year)
+    data: str | bytes
+    if fmt == "xlsx":
+        data = _workbook(plan, code, year, actions, output)
+    else:
+        if output is not None and output.lower().endswith(".xlsx"):
+            usage(f"-o {output} names a workbook: add --format xlsx (or name the file .csv)")
+        from aseanwp.template import actions_template, indicator_template
+
+        data = (actions_template if actions else indicator_template)(plan, code, year)
     if output is None or output == "-":
-        write(text, None)
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            write(data, None)
         return
     _check_output(output, inputs_too=False)  # a template is meant to go into the reports folder
     try:
-        create_new(output, text, force)
+        create_new(output, data, force)
     except OutputError as exc:
         raise Failure(str(exc)) from None
-    click.echo(f"aseanwp: wrote {output}; fill in value and source, then run `aseanwp validate {output}`", err=True)
+    then = (
+        f"fill it in Excel or LibreOffice, then run `aseanwp validate {output}`"
+        if fmt == "xlsx"
+        else (f"fill in value and source, then run `aseanwp validate {output}`")
+    )
+    click.echo(f"aseanwp: wrote {output}; {then}", err=True)
+
+
+def _workbook(plan: Plan, code: str, year: int, actions: bool, output: str | None) -> bytes:
+    """The template workbook's bytes, after the checks that only a binary output needs."""
+    from aseanwp.xlsx import MissingDependency
+
+    if actions:
+        usage("--actions is for CSV: the workbook holds the indicators and the actions on two sheets")
+    if output is None:
+        usage("--format xlsx writes a binary workbook: give -o FILE.xlsx")
+    if output == "-" and sys.stdout.isatty():
+        usage("will not write a binary workbook to a terminal: give -o FILE.xlsx")
+    if output != "-" and not output.lower().endswith(".xlsx"):
+        usage(f"-o {output}: a workbook's name must end in .xlsx (Excel refuses to open it otherwise)")
+    from aseanwp.xlsx.writer import template_workbook
+
+    try:
+        return template_workbook(plan, code, year)
+    except MissingDependency as exc:
+        raise Failure(str(exc)) from None
+
+
+@cli.command("import")
+@click.argument("workbook", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace report files that exist (each changed cell is listed first).")
+@click.option("--dry-run", is_flag=True, help="Check and list what would be written or changed; write nothing.")
+@pass_context
+def import_command(obj: Context, workbook: str, force: bool, dry_run: bool) -> None:
+    """Validate a workbook and write it as the member's CSV report files.
+
+    The member and year come from the workbook (made by `aseanwp template --format xlsx`). Writes
+    <reports>/CODE/YEAR.csv and, when an action has a status, YEAR-actions.csv, in the template's columns and
+    rows. With errors nothing is written (exit 1). A file that exists is replaced only with --force; the
+    cells that would change are listed first.
+    """
+    from aseanwp.findings import render_text, summary_line
+    from aseanwp.output import OutputError
+    from aseanwp.xlsx import MissingDependency, is_workbook_path
+    from aseanwp.xlsx.importer import targets, write
+    from aseanwp.xlsx.reader import workbook_reports
+
+    plan = obj.plan()
+    if not is_workbook_path(workbook):
+        usage(f"{workbook} is not a workbook: import reads .xlsx files (a CSV report is validated as it is)")
+    if not os.path.isdir(obj.reports):
+        raise Failure(f"the reports folder {obj.reports} does not exist or is not a folder")
+    from aseanwp.validation import InputError, run
+
+    try:
+        outcome = run(plan, obj.reports, (workbook,))
+        files, _ = workbook_reports(workbook, plan)
+    except (InputError, MissingDependency) as exc:
+        raise Failure(str(exc)) from None
+    if outcome.findings:
+        click.echo(render_text(outcome.findings), err=True, nl=False)
+    if outcome.errors or not files:
+        click.echo(summary_line(outcome.findings, outcome.files), err=True)
+        raise Failure(f"{workbook} is not valid: nothing imported; fix the errors above and run again")
+    planned, notes = targets(plan, obj.reports, files)
+    for note in notes:
+        click.echo(f"aseanwp: {note}", err=True)
+    for t in planned:
+        for line in t.changes:
+            click.echo(line)
+    blocked = [t for t in planned if t.replaces and not force]
+    if dry_run or blocked:
+        for t in planned:
+            click.echo(f"aseanwp: {t.shown}: {t.state}", err=True)
+        if blocked:
+            names = ", ".join(t.shown for t in blocked)
+            raise Failure(f"{names} exist{'s' if len(blocked) == 1 else ''}; add --force to replace (changes above)")
+        return
+    try:
+        for done in write(planned):
+            click.echo(f"aseanwp: {done}", err=True)
+    except OutputError as exc:
+        raise Failure(str(exc)) from None
 
 
 # --- review ----------------------------------------------------------------------------------------------------

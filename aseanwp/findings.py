@@ -13,10 +13,25 @@ Severity = Literal["error", "warning"]
 #: Codes whose findings are warnings; every other code is an error.
 WARNING_CODES = frozenset({"missing-baseline", "missing-report", "jump", "no-figures"})
 
+#: Findings only a workbook can have (``aseanwp.xlsx``); listed here so that the codes live in one module.
+WORKBOOK_CODES = frozenset(
+    {
+        "unsafe-workbook",  # a zip bomb, XML entities or a DTD, macros, too many parts
+        "encrypted-workbook",  # saved with a password to open
+        "unsupported-workbook",  # not an .xlsx: .xls, .xlsb, .ods, a renamed CSV or web page
+        "missing-sheet",  # neither an Indicators nor an Actions sheet
+        "uncalculated-formula",  # a formula whose result was never calculated and saved
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem in one place. ``line`` is 1-based; ``column`` names the column of a cell."""
+    """One problem in one place. ``line`` is 1-based; ``column`` names the column of a cell.
+
+    In a workbook, ``line`` is the sheet's row and ``cell`` says where, as a spreadsheet does: ``Indicators!E12``
+    (``Indicators!12:12`` for a whole row).
+    """
 
     file: str
     line: int | None
@@ -30,12 +45,15 @@ class Finding:
     col: int | None = None
     #: 1-based number of the cell in its record; neither is part of the JSON record.
     field: int | None = None
+    cell: str | None = None
 
-    def sort_key(self) -> tuple[str, int, str, int]:
-        return (self.file, self.line or 0, self.code, self.field or 0)
+    def sort_key(self) -> tuple[str, str, int, str, int]:
+        # a workbook's findings are ordered sheet by sheet: rows of two sheets would otherwise interleave
+        sheet = self.cell.rpartition("!")[0] if self.cell else ""
+        return (self.file, sheet, self.line or 0, self.code, self.field or 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -44,6 +62,9 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+        if self.cell is not None:  # workbooks only: CSV findings keep their shape
+            out["cell"] = self.cell
+        return out
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -67,10 +88,11 @@ def finding(
     hint: str = "",
     column: str | None = None,
     field: int | None = None,
+    cell: str | None = None,
 ) -> Finding:
     """Build a finding, taking its severity from its code. ``field`` is the cell's 1-based number in its record."""
     severity: Severity = "warning" if code in WARNING_CODES else "error"
-    return Finding(file, line, code, message, hint, column, severity, field=field)
+    return Finding(file, line, code, message, hint, column, severity, field=field, cell=cell)
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
@@ -98,7 +120,7 @@ def render_text(findings: Sequence[Finding]) -> str:
             if current is not None:
                 out.append("")
             current = f.file
-        where = visible(f"{f.file}:{f.line}" if f.line is not None else f.file)
+        where = visible(f"{f.file}:{f.cell}" if f.cell else f"{f.file}:{f.line}" if f.line is not None else f.file)
         out.append(f"{where}: {f.severity}[{f.code}] {visible(f.message)}")
         if f.column:
             out.append(f"    column: {visible(f.column)}")

@@ -7,13 +7,21 @@ import os
 import stat
 import sys
 import tempfile
+from typing import IO, Any
 
 
 class OutputError(Exception):
     """The output could not be written (exit code 1); nothing was left behind."""
 
 
-def write_atomic(path: str, data: str) -> None:
+def _open(target: str | int, data: str | bytes) -> IO[Any]:
+    """A file for ``data``: binary for bytes (a workbook), else UTF-8 text written as is (no newline changes)."""
+    if isinstance(data, bytes):
+        return open(target, "wb")  # noqa: SIM115 - the callers close it
+    return open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115
+
+
+def write_atomic(path: str, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
     target = os.path.abspath(path)
     folder = os.path.dirname(target)
@@ -27,7 +35,7 @@ def write_atomic(path: str, data: str) -> None:
         # a terminal, pipe or device (-o /dev/stdout, a FIFO): nothing can be renamed into its place, and
         # replacing it (/dev/null, as root) would be a disaster; write straight to it
         try:
-            with open(target, "w", encoding="utf-8", newline="") as fh:
+            with _open(target, data) as fh:
                 fh.write(data)
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror}") from None
@@ -39,7 +47,7 @@ def write_atomic(path: str, data: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with _open(fd, data) as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -69,7 +77,7 @@ def emit(data: str, path: str | None = None) -> None:
         sys.stdout.flush()
 
 
-def create_new(path: str, data: str, force: bool) -> None:
+def create_new(path: str, data: str | bytes, force: bool) -> None:
     """Write a file that must not replace an existing one unless ``force``."""
     if not force and os.path.lexists(path):
         raise OutputError(f"{path} already exists; use --force to replace it")

@@ -13,6 +13,7 @@ from aseanwp.checks import Emitted, Emitter, check_file
 from aseanwp.findings import Finding, display_path, finding, ordered
 from aseanwp.plan import Plan
 from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
+from aseanwp.xlsx import is_workbook_path
 
 
 class InputError(Exception):
@@ -201,11 +202,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _targets(paths: Sequence[str]) -> tuple[list[ReportFile], list[Finding]]:
+def _targets(plan: Plan, paths: Sequence[str]) -> tuple[list[ReportFile], list[Finding]]:
     files: list[ReportFile] = []
     problems: list[Finding] = []
     for p in paths:
-        if os.path.isdir(p):
+        if is_workbook_path(p) and os.path.exists(p) and not os.path.isdir(p):
+            # a workbook stands for the member's report of its year: its sheets are report files
+            from aseanwp.xlsx import MissingDependency
+            from aseanwp.xlsx.reader import workbook_reports
+
+            try:
+                sheets, refused = workbook_reports(p, plan)
+            except MissingDependency as exc:
+                raise InputError(str(exc)) from None
+            files.extend(sheets)
+            problems.extend(refused)
+        elif os.path.isdir(p):
             found = discover(p, level=0 if is_member_folder(p) else 1)
             files.extend(found.files)
             problems.extend(found.findings)
@@ -250,7 +262,7 @@ def run(
     if whole:
         targets, findings = list(everything), list(folder_findings)
     else:
-        targets, findings = _targets(paths)
+        targets, findings = _targets(plan, paths)
     # A given file stands in for the folder's file of the same member and year (the submitted version).
     by_key = {rf.key: rf for rf in everything}
     by_key.update((rf.key, rf) for rf in targets)
@@ -271,17 +283,36 @@ def run(
             out: list[Finding] = []
             check_file(plan, rf, out, cross)
             if rf.file in shown:
-                per_file.extend(out)
+                per_file.extend(map(rf.sheet.locate, out) if rf.sheet is not None else out)
     cross.close()
-    findings.extend(per_file)
-    findings.extend(f for f in cross.findings if f.file in shown)
+    findings.extend(_once(per_file, {rf.file for rf in targets if rf.sheet is not None}))
+    across = [f for f in cross.findings if f.file in shown]
     if echoes:
-        findings.extend(f for f, other, always in cross.echoes if f.file in shown and (always or other not in shown))
+        across.extend(f for f, other, always in cross.echoes if f.file in shown and (always or other not in shown))
+    # the checks across files concern indicator files: in a workbook, its Indicators sheet
+    sheets = {rf.file: rf.sheet for rf in order if rf.sheet is not None and rf.kind == "indicators"}
+    findings.extend(sheets[f.file].locate(f) if f.file in sheets else f for f in across)
     if whole and warnings:
         findings.extend(_missing_reports(plan, reports, everything))
     result = ordered(findings)
     invalid = {f.file for f in result if f.severity == "error"}
     return Outcome(result, len({rf.file for rf in targets}), invalid, everything)
+
+
+def _once(findings: list[Finding], workbooks: set[str]) -> list[Finding]:
+    """A workbook's findings about the whole file (an unknown member) come once, not once per sheet."""
+    if not workbooks:
+        return findings
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in findings:
+        if f.file in workbooks and f.line is None:
+            key = (f.file, f.code, f.message)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(f)
+    return out
 
 
 def deleted_reports(paths: Sequence[str]) -> list[Finding]:

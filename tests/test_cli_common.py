@@ -112,7 +112,7 @@ def test_piped_output_has_no_escape_codes():
 def test_commands_are_listed_in_the_order_of_the_work():
     help_text = invoke("--help").stdout
     listed = [line.split()[0] for line in help_text.split("Commands:", 1)[1].strip().splitlines()]
-    assert listed == ["validate", "report", "review", "status", "template", "plan", "schema"]
+    assert listed == ["validate", "import", "report", "review", "status", "template", "plan", "schema"]
 
 
 def test_the_submitters_workflow_runs_validate_for_github():

@@ -46,3 +46,10 @@ def test_readme_tour_commands_run(monkeypatch):
             args[args.index("-o") + 1] = str(out / "readme-test.out")
         result = CliRunner().invoke(cli, args, prog_name="aseanwp")
         assert result.exit_code == int(expected.group(1) if expected else 0), (line, result.output)
+
+
+def test_the_readme_lists_every_workbook_finding_code():
+    from aseanwp.findings import WORKBOOK_CODES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{code}`" in readme for code in WORKBOOK_CODES)

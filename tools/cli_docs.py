@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from aseanwp.cli import cli
 
-COMMANDS = ["", "validate", "report", "review", "status", "plan", "template", "schema"]
+COMMANDS = ["", "validate", "import", "report", "review", "status", "plan", "template", "schema"]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(ROOT, "docs", "cli.md")
 
