@@ -178,15 +178,17 @@ def rate_range(lower: float, upper: float, **kwargs: Any) -> tuple[Rating, Ratin
     return Rating(low.status, mean, None, rule, flags), low, high
 
 
-def agreement(statuses: Sequence[str], share: float) -> bool:
-    """Whether rated members agree enough for a region status (SPEC 4, rev. 2): at least ``share`` of them
-    improve, or at least ``share`` of them do not."""
+def agreement(statuses: Sequence[str], share: float) -> bool | None:
+    """Whether rated members agree enough for a region status (SPEC 4, rev. 2): True when at least ``share`` of
+    them improve, False when at least ``share`` of them do not, None when neither (or both, at a share of a half or
+    less) holds."""
     rated = [s for s in statuses if s in IMPROVING or s in NOT_IMPROVING]
     if not rated:
-        return False
+        return None
     up = sum(1 for s in rated if s in IMPROVING)
     need = share * len(rated) - 1e-9  # 6 of 9 is two thirds, whatever the float of 2/3
-    return up >= need or len(rated) - up >= need
+    rising, falling = up >= need, len(rated) - up >= need
+    return rising if rising != falling else None
 
 
 def summarise(statuses: Sequence[str], scores: Sequence[float]) -> tuple[str, float | None]:

@@ -238,7 +238,8 @@ def test_range_only_latest_figure_belongs_to_its_year_and_is_rated_at_both_bound
     assert (row.change, row.change_pct, row.prev_change_pct) == (None, None, None)  # no single figure to compare
     assert (row.prev_year, row.prev_value) == (2010, 30)
     assert row.notes == [
-        {"code": "range", "year": 2012, "lower": 20, "upper": 35, "status_lower": TA, "status_upper": TA}
+        {"code": "estimate", "years": [2012]},  # the range, not the baseline, is the estimate
+        {"code": "range", "year": 2012, "lower": 20, "upper": 35, "status_lower": TA, "status_upper": TA},
     ]
 
 
@@ -280,11 +281,13 @@ def test_region_row_of_a_rate_is_banded_when_two_thirds_agree():
         }
     )
     reg = row_of(rep, "REG", "prev_pct")
-    # 2 of 3 improve (two thirds exactly): banded from the mean score
+    # 2 of 3 improve (two thirds exactly): banded from the mean score of the two that agree (CCC's -2.5 is
+    # not theirs to pull down; a region row never contradicts the majority that rates it)
     v_bbb = 1 - 0.975**0.25
     s_bbb = 2.5 * (v_bbb - 0.005) / 0.01  # between (0.005, 0) and (0.015, 2.5): 0.327273
-    assert reg.score == pytest.approx((5 + s_bbb - 2.5) / 3)
-    assert reg.status == MOD  # mean 0.942424 >= 0
+    assert reg.score == pytest.approx((5 + s_bbb) / 2)
+    assert reg.status == SUB  # mean 2.663636 >= 2.5
+    assert {"code": "agreement", "rated": 3, "agreeing": 2, "improving": True} in reg.notes
 
 
 def test_range_only_figure_alone_is_not_available():

@@ -660,13 +660,14 @@ def test_agreement_needs_two_thirds_of_the_rated_either_way():
     from aseanwp.progress import agreement
 
     share = 2 / 3
-    assert agreement([SUB, MOD, LIM], share)  # 2 of 3 improve: exactly two thirds
-    assert agreement([LIM, DET, SUB], share)  # 2 of 3 do not
-    assert not agreement([SUB, DET], share)  # 1 of 2 each way
-    assert not agreement([SUB, MOD, LIM, DET], share)  # 2 of 4
-    assert agreement([TA, SUB, MOD, DET], share)  # 3 of 4
-    assert not agreement([NA, CTX, HAZ], share)  # nothing rated
-    assert agreement([SUB, NA, NA], share)  # unrated series do not count
+    assert agreement([SUB, MOD, LIM], share) is True  # 2 of 3 improve: exactly two thirds
+    assert agreement([LIM, DET, SUB], share) is False  # 2 of 3 do not
+    assert agreement([SUB, DET], share) is None  # 1 of 2 each way
+    assert agreement([SUB, MOD, LIM, DET], share) is None  # 2 of 4
+    assert agreement([TA, SUB, MOD, DET], share) is True  # 3 of 4
+    assert agreement([NA, CTX, HAZ], share) is None  # nothing rated
+    assert agreement([SUB, NA, NA], share) is True  # unrated series do not count
+    assert agreement([SUB, DET], 0.5) is None  # at a half, both sides reach it: no agreement
 
 
 def test_a_target_whose_year_has_passed_is_flagged_and_rated_without_a_path():

@@ -347,18 +347,18 @@ Verdict for Region: **▲ Strong improvement** (score +5.00, from I.a, I.b).
 
 Region: **▲ Strong improvement** (score +5.00)
 
-| Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | --- | --- | --- |
-| `area_ha` | Aland | 100 (2008) | 80 (2012) | -20.0% |   | ▲ Strong improvement |   |
-| `area_ha` | Bee \\| Co\\* | 0 (2008) | 0 (2012) | 0 |   | ○ Held at zero |   |
-| `area_ha` | Ceeland | – | n/a | n/a |   | ? Not available | not applicable |
-| `area_ha` | Region | 100 (2008) | 80 (2012) | -20.0% | 2 of 2 applicable, 100% of reported volume; Aland 100% | ▲ Strong improvement |   |
+| Indicator | Member | Baseline | Latest | Every member's latest | Change | Coverage | Status | Flags |
+| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |
+| `area_ha` | Aland | 100 (2008) | 80 (2012) |   | -20.0% |   | ▲ Strong improvement |   |
+| `area_ha` | Bee \\| Co\\* | 0 (2008) | 0 (2012) |   | 0 |   | ○ Held at zero |   |
+| `area_ha` | Ceeland | – | n/a |   | n/a |   | n/a (not applicable) | not applicable |
+| `area_ha` | Region (like for like) | 100 (2008) | 80 (2012) | 80 ha | -20.0% | 2 of 2 applicable, 100% of reported volume; Aland is 100% of the sum | ▲ Strong improvement |   |
 
 Notes:
 
 - `area_ha`, Ceeland: not applicable to this member
 - `area_ha`, Region: Ceeland left out (not applicable)
-- `area_ha`, Region: Aland makes up 100% of the like-for-like figure
+- `area_ha`, Region: Aland makes up 100% of the like-for-like sum
 
 ```mermaid
 ---
@@ -368,7 +368,7 @@ config:
       plotColorPalette: "#0969da, #cf222e"
 ---
 xychart-beta
-    title "Area, Region (2 of 2 applicable)"
+    title "Area, Region: like-for-like sum (2 of 2 applicable, Aland most)"
     x-axis [2008, 2010, 2012]
     y-axis "ha" 0 --> 100
     line [100, 90, 80]
@@ -376,7 +376,7 @@ xychart-beta
 
 Like-for-like sum of the 2 members with a figure in every year shown (2 of 2 applicable).
 
-| Year | Area, Region (ha) |
+| Year | Area, Region like for like (ha) |
 | ---: | ---: |
 | 2008 | 100 |
 | 2010 | 90 |
@@ -386,12 +386,12 @@ Like-for-like sum of the 2 members with a figure in every year shown (2 of 2 app
 
 Region: **▲ Strong improvement** (score +5.00)
 
-| Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | --- | --- | --- |
-| `policy` | Aland | no (2008) | yes (2012) | no → yes |   | ▲ Strong improvement |   |
-| `policy` | Bee \\| Co\\* | no (2008) | no (2012) | unchanged |   | → Little or no improvement |   |
-| `policy` | Ceeland | yes (2008) | yes (2012) | unchanged |   | ▲ Strong improvement |   |
-| `policy` | Region | 1 (2008) | 2 (2012) | +1 member | 3 of 3 members | ▲ Strong improvement |   |
+| Indicator | Member | Baseline | Latest | Every member's latest | Change | Coverage | Status | Flags |
+| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |
+| `policy` | Aland | no (2008) | yes (2012) |   | no → yes |   | ▲ Strong improvement |   |
+| `policy` | Bee \\| Co\\* | no (2008) | no (2012) |   | no (unchanged) |   | → Little or no improvement |   |
+| `policy` | Ceeland | yes (2008) | yes (2012) |   | yes (unchanged) |   | ▲ Strong improvement |   |
+| `policy` | Region (like for like) | 1 (2008) | 2 (2012) | 2 | +1 member | 3 of 3 members | ▲ Strong improvement |   |
 
 ```mermaid
 ---
@@ -401,7 +401,7 @@ config:
       plotColorPalette: "#0969da, #cf222e"
 ---
 xychart-beta
-    title "Policy, Region (3 of 3 members)"
+    title "Policy, Region: like-for-like sum (3 of 3 members)"
     x-axis [2008, 2010, 2012]
     y-axis "members at yes" 0 --> 2
     line [1, 1, 2]
@@ -409,7 +409,7 @@ xychart-beta
 
 Like-for-like sum of the 3 members with a figure in every year shown (3 of 3 members).
 
-| Year | Policy, Region (members at yes) |
+| Year | Policy, Region like for like (members at yes) |
 | ---: | ---: |
 | 2008 | 1 |
 | 2010 | 1 |
@@ -417,31 +417,36 @@ Like-for-like sum of the 3 members with a figure in every year shown (3 of 3 mem
 
 ## Goal II: Less use
 
-Verdict for Region: **→ Little or no improvement** (score -0.83, from II.a); not rated: II.b (Context (not rated)).
+Verdict for Region: **▼ Deterioration** (score -3.75, from II.a); not rated: II.b (Context (not rated)).
 
 ### II.a Lower prevalence
 
-Region: **→ Little or no improvement** (score -0.83)
+Region: **▼ Deterioration** (score -3.75)
 
-| Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | --- | --- | --- |
-| `prevalence_pct` | Aland | 2 (2008) | 1.5 (2012) | -0.5 pp (-25.0%) |   | ▲ Strong improvement |   |
-| `prevalence_pct` | Bee \\| Co\\* | 1 (2008) | 1.2 (2012) | +0.2 pp (+20.0%) |   | ▼ Deterioration |   |
-| `prevalence_pct` | Ceeland | 3 (2008) | 3 (2012) | +0.0 pp (+0.0%) |   | → Little or no improvement |   |
-| `prevalence_pct` | Region | – | – | – | 3 members rated | → Little or no improvement |   |
-| `prevalence_pct` (youth) | Aland | 4 (2008) | 4 (2012) | +0.0 pp (+0.0%) |   | → Little or no improvement |   |
-| `prevalence_pct` (youth) | Region | – | – | – | 1 member rated | → Little or no improvement |   |
+| Indicator | Member | Baseline | Latest | Every member's latest | Change | Coverage | Status | Flags |
+| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |
+| `prevalence_pct` | Aland | 2 (2008) | 1.5 (2012) |   | -0.5 pp (-25.0%) |   | ▲ Strong improvement |   |
+| `prevalence_pct` | Bee \\| Co\\* | 1 (2008) | 1.2 (2012) |   | +0.2 pp (+20.0%) |   | ▼ Deterioration |   |
+| `prevalence_pct` | Ceeland | 3 (2008) | 3 (2012) |   | +0.0 pp (+0.0%) |   | → Little or no improvement |   |
+| `prevalence_pct` | Region | – | – |   | – | 3 members rated | ▼ Deterioration |   |
+| `prevalence_pct` (youth) | Aland | 4 (2008) | 4 (2012) |   | +0.0 pp (+0.0%) |   | → Little or no improvement |   |
+| `prevalence_pct` (youth) | Region | – | – |   | – | 1 member rated | → Little or no improvement |   |
+
+Notes:
+
+- `prevalence_pct`, Region: 2 of 3 rated members do not improve: the region's status is banded from their scores
+- `prevalence_pct` (youth), Region: 1 of 1 rated members do not improve: the region's status is banded from their scores
 
 ### II.b Seizures recorded
 
 Region: **· Context (not rated)** (score –)
 
-| Indicator | Member | Baseline | Latest | Change | Coverage | Status | Flags |
-| --- | --- | ---: | ---: | ---: | --- | --- | --- |
-| `seized_kg` | Aland | 10 (2008) | 12 (2012) | +20.0% |   | · Context (not rated) |   |
-| `seized_kg` | Bee \\| Co\\* | 5 (2008) | 4 (2012) | -20.0% |   | · Context (not rated) |   |
-| `seized_kg` | Ceeland | 1 (2008) | 2 (2012) | +100.0% |   | · Context (not rated) |   |
-| `seized_kg` | Region | 16 (2008) | 18 (2012) | +12.5% | 3 of 3 members, 100% of reported volume | · Context (not rated) |   |
+| Indicator | Member | Baseline | Latest | Every member's latest | Change | Coverage | Status | Flags |
+| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- |
+| `seized_kg` | Aland | 10 (2008) | 12 (2012) |   | +20.0% |   | · Context (not rated) |   |
+| `seized_kg` | Bee \\| Co\\* | 5 (2008) | 4 (2012) |   | -20.0% |   | · Context (not rated) |   |
+| `seized_kg` | Ceeland | 1 (2008) | 2 (2012) |   | +100.0% |   | · Context (not rated) |   |
+| `seized_kg` | Region (like for like) | 16 (2008) | 18 (2012) | 18 kg | +12.5% | 3 of 3 members, 100% of reported volume | · Context (not rated) |   |
 
 ```mermaid
 ---
@@ -451,7 +456,7 @@ config:
       plotColorPalette: "#0969da, #cf222e"
 ---
 xychart-beta
-    title "Seizures, Region (3 of 3 members)"
+    title "Seizures, Region: like-for-like sum (3 of 3 members)"
     x-axis [2008, 2010, 2012]
     y-axis "kg" 0 --> 20
     line [16, 17, 18]
@@ -459,7 +464,7 @@ xychart-beta
 
 Like-for-like sum of the 3 members with a figure in every year shown (3 of 3 members).
 
-| Year | Seizures, Region (kg) |
+| Year | Seizures, Region like for like (kg) |
 | ---: | ---: |
 | 2008 | 16 |
 | 2010 | 17 |

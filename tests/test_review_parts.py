@@ -126,6 +126,9 @@ def test_change_since_the_midterm_is_beside_the_change_from_the_baseline():
     assert asean["since"]["members"] == asean["coverage"]
     text = SHIPPED.out("final")
     assert "| Myanmar | +94.7% / +27.3% |" in sec(text, "3. Summary by goal")
+    # a stale figure says its year; the region's change since names its base and members
+    assert "| Thailand | -0.9% since 2009 (to 2012) / -3.7% |" in sec(text, "3. Summary by goal")
+    assert "+27.3% (from 43,600, the same 7 members)" in sec(text, "3. Summary by goal")
 
 
 def test_revisions_since_an_earlier_review_are_listed(tmp_path: Path):
@@ -163,12 +166,20 @@ def test_previous_must_be_a_reviews_json(tmp_path: Path, content: str):
 def test_a_sum_that_leaves_members_out_is_shown_beside_every_members_figure():
     text = sec(SHIPPED.out("final"), "4. Benchmarks")
     block = text.split("### I.a ")[1].split("### I.b")[0]
-    assert "| **ASEAN** (like for like) | ▼ 55,500 (+94.7%) 7/9\\*, 93% (Myanmar 100%) | ◌ 0 6/9\\*, 0% |" in block
-    assert "| All members, latest | 59,609 | 780 | 24,630 |" in block
+    asean = (
+        "| **ASEAN** (like for like) | ▼ 55,500 (+94.7%) 7/9\\*, 93% (Myanmar is 100% of the sum) | ◌ 0 6/9\\*, 0% |"
+    )
+    assert asean in block
+    # every member's latest figure beside it, saying which are older and which range counts at its midpoint; the
+    # member making up 90% of that total is named there, not in the sum it is not part of
+    every = block.split("| Every member's latest | ")[1].split("\n")[0]
+    assert every.startswith("59,609 ha (Lao PDR 2013, Thailand 2012); Myanmar is 93% of all members' figures |")
+    assert "| 780 t (Lao PDR 84-176 counted at 130; Thailand 2012) |" in every
+    assert "· 0 6/9\\*, 0% ◌ |" in block  # a context sum that covers too little is marked
     # the summary names the all-members figure and the share of reported volume
     summary = sec(SHIPPED.out("final"), "3. Summary by goal")
-    assert "55,500 ha (2015); all members 59,609 ha" in summary
-    assert "7 of 9 applicable, 93% of reported volume; Myanmar 100%" in summary
+    assert "(like-for-like sum): 28,500 ha (2008) → 55,500 ha (2015); every member's latest 59,609 ha" in summary
+    assert "7 of 9 applicable, 93% of reported volume; Myanmar is 100% of the sum" in summary
 
 
 def test_cells_say_what_each_figure_is_compared_with():
@@ -186,7 +197,7 @@ def test_context_tables_carry_the_caveat_and_enforcement_benchmarks_the_actions_
     text = sec(SHIPPED.out("final"), "4. Benchmarks")
     for b in ("II.a", "II.b"):
         block = text.split(f"### {b} ")[1].split("### ")[0]
-        assert "rise with enforcement effort as much as with the problem" in block
+        assert "rise with enforcement and detection effort as much as with the problem" in block
         assert f"{b} is judged on enforcement outputs and on the actions of objective" in block
     doc = SHIPPED.doc("final")
     iib = next(b for g in doc["goals"] for b in g["benchmarks"] if b["id"] == "II.b")
@@ -292,7 +303,8 @@ def test_non_ascii_names_keep_every_letter_in_charts_and_report_text_pings_nobod
     parsed = check_markdown(out)
     # Mermaid keeps every letter; only the double quote is written as Mermaid's entity
     titles = re.findall(r'^\s*title "(.*)"$', out, flags=re.MULTILINE)
-    assert "Diện tích #quot;trồng#quot; 罂粟, Khu vực Đông Nam Á (2 of 2 applicable)" in titles
+    title = "Diện tích #quot;trồng#quot; 罂粟, Khu vực Đông Nam Á: like-for-like sum (2 of 2 applicable, Aland most)"
+    assert title in titles
     # $ is escaped so GitHub does not typeset maths; @ and # are kept from linking with a word joiner
     assert "US\\$5 million and US\\$3 million" in out
     assert f"@{WORD_JOINER}unodc-sea" in out and f"#{WORD_JOINER}123" in out

@@ -126,7 +126,9 @@ def spec_region_sum(
     value = sum(v for _, v in covered.values()) if covered else None
     base = sum(b for b, _ in covered.values()) if covered else None
     total = sum(everything) if everything else None
-    share = None if total is None else (1.0 if total == 0 else (value or 0) / total)
+    share = None  # nothing summed and nothing reported: no share to give
+    if total is not None and not (value is None and total == 0):
+        share = 1.0 if total == 0 else (value or 0) / total
     out = {"value": value, "base": base, "all": total, "share": share, "excluded": excluded}
     if direction == "none":
         out["status"], out["score"] = "context", None
@@ -149,12 +151,14 @@ def spec_region_rate(member_rows: list[dict[str, Any]]) -> tuple[str, float | No
     if not rated:
         held = member_rows and all(m["status"] == "held_at_zero" for m in member_rows)
         return ("held_at_zero" if held else "not_available"), None
-    up = sum(1 for m in rated if m["status"] in IMPROVING)
-    down = sum(1 for m in rated if m["status"] in NOT_IMPROVING)
-    if up < SHARE * len(rated) - 1e-9 and down < SHARE * len(rated) - 1e-9:
+    up = [m for m in rated if m["status"] in IMPROVING]
+    down = [m for m in rated if m["status"] in NOT_IMPROVING]
+    need = SHARE * len(rated) - 1e-9
+    if (len(up) >= need) == (len(down) >= need):
         return "mixed", None
-    mean = sum(m["score"] for m in rated) / len(rated)
-    if all(m["status"] == "target_achieved" for m in rated):
+    agreeing = up if len(up) >= need else down  # banded from the members that agree (the README's reading)
+    mean = sum(m["score"] for m in agreeing) / len(agreeing)
+    if all(m["status"] == "target_achieved" for m in agreeing):
         return "target_achieved", mean
     for cut, status in ((2.5, "substantial_progress"), (0, "moderate_progress"), (-2.5, "limited_progress")):
         if mean >= cut:

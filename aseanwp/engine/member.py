@@ -37,7 +37,8 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
     direction = ind.direction_of(dims)
     row = Row(ind.benchmark, ind.id, country, dims, ind.unit, direction, headline=ind.is_headline(dims))
     target = member_target(ind, plan, country) if direction != "none" else None
-    row.target = target.value if target else None
+    if target is not None:
+        row.target, row.target_year = target.value, target.year
     latest = upto[-1]
     if "not_applicable" in latest.flags:
         row.flags = ["not_applicable"]
@@ -51,7 +52,8 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
     # the latest record with a figure: a point, or a range published alone (SPEC 4, rev. 2: a range belongs to
     # its own year, and is never paired with another year's point)
     current = next((p for p in reversed(upto) if has_figure(p)), None)
-    if current is None:
+    if current is None:  # rows without a figure: their line still carries the report's notes
+        row.sources = [latest.ref]
         _rate(plan, ind, row, target)
         return row
     ranged = current.value is None
@@ -70,17 +72,25 @@ def member_row(plan: Plan, ind: Indicator, key: SeriesKey, points: Sequence[Poin
             used.append(base)
         if base.year != plan.baseline_year:
             flags.append("baseline_substituted")
-            notes.append({"code": "baseline_substituted", "base_year": base.year})
+            note: Note = {"code": "baseline_substituted", "base_year": base.year}
+            at_baseline = next((p for p in upto if p.year == plan.baseline_year), None)
+            if at_baseline is not None and has_figure(at_baseline):  # a range only: no point to compare with
+                note["baseline_range"] = True
+            notes.append(note)
         breaks = [p.year for p in upto if p.flags and "break" in p.flags and base.year < p.year <= current.year]
         if breaks:
             row.break_year = breaks[-1]
             flags.append("break")
             notes.append({"code": "break", "break_year": row.break_year})
             _since_break(row, valued, current)
-        # estimate/provisional describe the figures compared (base and current), not the previous year's
-        flags.extend(f for p in (base, current) if p.flags for f in ("estimate", "provisional") if f in p.flags)
-    elif current.flags:
-        flags.extend(f for f in ("estimate", "provisional") if f in current.flags)
+    # estimate/provisional describe the figures compared (base and current), not the previous year's; the notes say
+    # which of the two is marked, since a soft baseline and a soft latest figure are not the same warning
+    compared = [p for p in (base, current) if p is not None]
+    for mark in ("estimate", "provisional"):
+        years = sorted({p.year for p in compared if p.flags and mark in p.flags})
+        if years:
+            flags.append(mark)
+            notes.append({"code": mark, "years": years})
     prev = next((p for p in reversed(valued) if p.year < current.year), None)
     if prev is not None:
         row.prev_year, row.prev_value = prev.year, prev.value

@@ -35,6 +35,7 @@ class Row:
     prev_value: float | None = None
     prev_change_pct: float | None = None
     target: float | None = None
+    target_year: int | None = None
     progress_value: float | None = None
     status: str = NOT_AVAILABLE
     score: float | None = None
@@ -86,6 +87,7 @@ class Row:
             "prev_value": self.prev_value,
             "prev_change_pct": self.prev_change_pct,
             "target": self.target,
+            "target_year": self.target_year,
             "progress_value": self.progress_value,
             "status": self.status,
             "score": self.score,
@@ -126,6 +128,7 @@ JSON_FIELDS = (
     "prev_value",
     "prev_change_pct",
     "target",
+    "target_year",
     "progress_value",
     "status",
     "score",

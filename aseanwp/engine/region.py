@@ -26,6 +26,7 @@ from aseanwp.plan import Indicator, Plan
 from aseanwp.progress import (
     CONTEXT,
     HELD_AT_ZERO,
+    IMPROVING,
     INSUFFICIENT_COVERAGE,
     MIXED,
     NOT_AVAILABLE,
@@ -81,12 +82,16 @@ def _rate_of_rates(plan: Plan, row: Row, member_rows: dict[str, Row]) -> None:
         row.status = HELD_AT_ZERO if held else NOT_AVAILABLE
         return
     share = plan.progress.region_min_coverage
-    if not agreement(statuses, share):
+    side = agreement(statuses, share)
+    if side is None:
         row.status = MIXED
         row.notes.append({"code": "mixed", "rated": len(rated), "min_share": share})
         return
-    row.status, row.score = summarise(statuses, [r.score for r in rated.values() if r.score is not None])
-    row.target_path = all(r.target_path for r in rated.values())
+    # banded from the members that agree: two falling members and one rising fast are not "moderate progress"
+    agreeing = [r for r in rated.values() if (r.status in IMPROVING) == side]
+    row.status, row.score = summarise([r.status for r in agreeing], [r.score for r in agreeing if r.score is not None])
+    row.target_path = all(r.target_path for r in agreeing)
+    row.notes.append({"code": "agreement", "rated": len(rated), "agreeing": len(agreeing), "improving": side})
 
 
 def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point]], year: int) -> None:
@@ -95,6 +100,7 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
     excluded: list[dict[str, str]] = []
     notes: list[Note] = []
     latest: dict[str, Point] = {}  # each member's latest figure (for all_value)
+    ranges: dict[str, int] = {}  # the year of the range that keeps a member out of the sum
     # each member's figures by year, made once: the sums below look up years many times
     valued: dict[str, dict[int, Point]] = {
         code: {p.year: p for p in points if p.value is not None} for code, points in members.items()
@@ -119,17 +125,19 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
             reason = "no_value"
         elif base.value is None or current.value is None:
             reason = "range"
+            ranges[code] = base.year if base.value is None else current.year
         elif any(p.flags and "break" in p.flags for p in points if base_year < p.year <= year):
             reason = "break"
         else:
             covered[code] = (base, current)
             continue
         excluded.append({"code": code, "reason": reason})
-        notes.append(_excluded_note(code, reason, figured))
+        notes.append(_excluded_note(code, reason, figured, ranges.get(code)))
     row.coverage = sorted(covered)
     row.excluded = excluded
     target = region_target(ind, plan) if row.direction != "none" else None
-    row.target = target.value if target else None
+    if target is not None:
+        row.target, row.target_year = target.value, target.year
     used: list[Point] = []
     if latest:
         row.all_value = exact_sum(figure(p) for p in latest.values())
@@ -152,7 +160,7 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
         # member by member (codes sorted), year by year: the order of <reports>/<CODE>/<YEAR>.csv references
         years = sorted({base_year, year, *([row.prev_year] if row.prev_year is not None else [])})
         row.sources = [valued[c][y].ref for c in covered for y in years]
-    if row.all_value is not None:
+    if row.all_value is not None and (row.value is not None or row.all_value):
         row.coverage_share = 1.0 if row.all_value == 0 else tidy((row.value or 0) / row.all_value)
     row.illustrative = any(p.illustrative for p in used)
     changes(row)
@@ -182,8 +190,10 @@ def _coverage_status(plan: Plan, row: Row) -> None:
         )
 
 
-def _excluded_note(code: str, reason: str, latest: Point | None) -> Note:
+def _excluded_note(code: str, reason: str, latest: Point | None, range_year: int | None) -> Note:
     note: Note = {"code": "excluded", "member": code, "reason": reason}
+    if range_year is not None:
+        note["range_year"] = range_year
     if latest is not None:
         note.update(year=latest.year, value=latest.value)
         if latest.value is None:

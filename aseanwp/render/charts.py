@@ -15,6 +15,14 @@ from aseanwp.textsafe import clean
 CHART_COLOURS = "#0969da, #cf222e"  # series blue, target red: readable in GitHub's light and dark themes
 
 
+def series_name(plan: Plan, indicator: str, dimensions: dict[str, str]) -> str:
+    """'Treatment admissions (voluntary)': the indicator's name and its breakdown."""
+    name = indicator_name(plan, indicator)
+    if dimensions:
+        name += " (" + ", ".join(v.replace("_", " ") for v in dimensions.values()) + ")"
+    return name
+
+
 def chart_data(row: Row) -> dict[str, Any] | None:
     """The figures of a region row's chart: its like-for-like history from the baseline (None under 2 years)."""
     if len(row.history) < 2:
@@ -28,13 +36,14 @@ def chart_data(row: Row) -> dict[str, Any] | None:
         "target": row.target,
         "coverage": row.coverage,
         "excluded": row.excluded,
+        "dominant": next((n["member"] for n in row.notes if n["code"] == "dominant" and n["of"] == "value"), None),
     }
 
 
 def _mermaid_text(text: str) -> str:
-    """Text for a quoted Mermaid string: every letter kept (Việt Nam, ประเทศไทย), only the quote written as Mermaid's
-    entity, and no line breaks or control characters."""
-    return " ".join(clean(text).replace('"', "#quot;").split())
+    """Text for a quoted Mermaid string: every letter kept (Việt Nam, ประเทศไทย), the quote and the sign that starts
+    Mermaid's entity codes written as entities (a name with '#9829;' stays as written), no line breaks or controls."""
+    return " ".join(clean(text).replace("#", "#35;").replace('"', "#quot;").split())
 
 
 def _mermaid_number(x: float) -> str:
@@ -68,10 +77,13 @@ def coverage_words(plan: Plan, data: dict[str, Any]) -> str:
 
 def chart(plan: Plan, data: dict[str, Any]) -> str:
     """The Mermaid block, a caption saying what is summed, and the table of the same figures."""
-    name = indicator_name(plan, data["indicator"])
+    name = series_name(plan, data["indicator"], data.get("dimensions") or {})
     unit = unit_words(data["unit"])
     top = max([*data["values"], *([data["target"]] if data["target"] is not None else [])])
-    title = f"{name}, {plan.region.name} ({coverage_words(plan, data)})"
+    # a like-for-like sum, not the region's total: the title says whose figures it adds
+    lead = data.get("dominant")
+    whose = f"{coverage_words(plan, data)}" + (f", {plan.name_of(lead)} most" if lead else "")
+    title = f"{name}, {plan.region.name}: like-for-like sum ({whose})"
     lines = [
         "```mermaid",
         "---",
@@ -90,7 +102,8 @@ def chart(plan: Plan, data: dict[str, Any]) -> str:
         lines.append(f"    line [{', '.join(_mermaid_number(data['target']) for _ in data['years'])}]")
     lines.append("```")
     has_target = data["target"] is not None
-    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} ({esc(unit)})"] + (["Target"] if has_target else [])
+    header = ["Year", f"{esc(name)}, {esc(plan.region.name)} like for like ({esc(unit)})"]
+    header += ["Target"] if has_target else []
     rows = [
         [str(y), fmt.number(v), *([fmt.number(data["target"])] if has_target else [])]
         for y, v in zip(data["years"], data["values"], strict=True)

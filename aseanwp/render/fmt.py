@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -123,19 +124,26 @@ def legend_items(plan: Plan) -> list[str]:
 
 
 def share(x: float) -> str:
-    """A share as a whole percentage that never rounds to a claim: 99.6% is '>99%', 0.3% is '<1%'."""
+    """A share as a whole percentage that never claims more than there is: rounded down (66.64% is 66%, not a
+    67% that would meet a two-thirds rule), 99.6% is '>99%', 0.3% is '<1%'."""
     pct = x * 100
     if 99 < pct < 100:
         return ">99%"
     if 0 < pct < 1:
         return "<1%"
-    return f"{pct:.0f}%"
+    return f"{math.floor(pct + 1e-9):.0f}%"
+
+
+def share_needed(x: float) -> str:
+    """A threshold share, rounded up: two thirds is '67%' (a share shown as 66% falls short of it)."""
+    return f"{math.ceil(x * 100 - 1e-9):.0f}%"
 
 
 def spread(plan: Plan, statuses: Sequence[str]) -> str:
     """'3 ▲ 2 ▼ 1 ?': how many member series have each status."""
     counts = {s: statuses.count(s) for s in STATUS_ORDER if s in statuses}
-    return " ".join(f"{n} {SYMBOLS[s]}" for s, n in counts.items())
+    # a no-break space keeps each count with its symbol when a narrow column wraps
+    return " ".join(f"{n}\u00a0{SYMBOLS[s]}" for s, n in counts.items())
 
 
 def score(x: float | None) -> str:

@@ -163,14 +163,27 @@ def illustrative_warning(report: Report) -> str:
     )
 
 
-def _status(report: Report, r: Row) -> str:
-    return fmt.status_text(report.plan, r.status, r.target_path)
+def _status(report: Report, r: Row, terminal: bool = False) -> str:
+    """The status in words; a target whose year has come and gone says so (not in the terminal's narrow column,
+    where the change column shows the figures)."""
+    if "not_applicable" in r.flags:
+        return "n/a (not applicable)"
+    text = fmt.status_text(report.plan, r.status, r.target_path)
+    return text if terminal else text + words.target_missed(r)
 
 
 def _coverage_cell(report: Report, r: Row) -> str:
     text = words.coverage(report.plan, r)
-    lead = words.dominant(report.plan, r)
+    lead = words.dominant(report.plan, r)  # a member of the sum
     return f"{text}; {lead}" if lead and text else text
+
+
+def _all_cell(report: Report, r: Row) -> str:
+    """Every member's latest figure beside a region sum (which years, which ranges at their midpoint)."""
+    if not r.region or r.all_value is None:
+        return ""
+    lead = words.dominant(report.plan, r, of="all_value")
+    return words.all_members(report.plan, r, report.year) + (f"; {lead}" if lead else "")
 
 
 def _verdict_line(report: Report, goal: str) -> str:
@@ -213,9 +226,10 @@ def as_markdown(report: Report, detail: bool = False) -> str:
             body = [
                 [
                     f"`{r.indicator}`" + (f" ({esc(', '.join(r.dimensions.values()))})" if r.dimensions else ""),
-                    esc(plan.name_of(r.country)),
+                    esc(plan.name_of(r.country)) + (" (like for like)" if r.region and r.counts is None else ""),
                     f"{words.number(plan, r, r.base_value)} ({r.base_year})" if r.base_year else "–",
                     esc(words.figure(plan, r, with_year=True)),
+                    esc(_all_cell(report, r)),
                     esc(words.change(plan, r)),
                     esc(_coverage_cell(report, r)),
                     esc(_status(report, r)),
@@ -225,9 +239,19 @@ def as_markdown(report: Report, detail: bool = False) -> str:
             ]
             out.append(
                 table(
-                    ["Indicator", "Member", "Baseline", "Latest", "Change", "Coverage", "Status", "Flags"],
+                    [
+                        "Indicator",
+                        "Member",
+                        "Baseline",
+                        "Latest",
+                        "Every member's latest",
+                        "Change",
+                        "Coverage",
+                        "Status",
+                        "Flags",
+                    ],  # fmt: skip
                     body,
-                    "llrrrlll",
+                    "llrrrrlll",
                 )
             )
             notes = [
@@ -257,6 +281,13 @@ def _region_shown(report: Report) -> bool:
 # --- terminal ------------------------------------------------------------------------------------------------
 
 
+def _cover(plan: Plan, r: Row) -> str:
+    """'7/9*, 93% MMR': members summed, share of what all report, and the member making up 90% of the sum."""
+    text = words.coverage(plan, r, short=True)
+    lead = next((n["member"] for n in r.notes if n["code"] == "dominant" and n["of"] == "value"), None)
+    return f"{text} {lead}" if lead else text
+
+
 def _all(plan: Plan, r: Row) -> str:
     """Every member's latest figure, where it differs from the like-for-like sum."""
     return words.number(plan, r, r.all_value) if r.all_value is not None and r.all_value != r.value else ""
@@ -280,6 +311,8 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
     region_code = plan.region.code
     with_region = _region_shown(report)
     show_members = detail or not with_region
+    spread_column = with_region and not show_members  # with member rows, the benchmark line gives the spread
+    trend_column = not (with_region and show_members)  # member and region rows together: the figures need the width
     spread: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
     for r in report.rows:
         if not r.region:
@@ -318,20 +351,21 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
                 line.append(f"   members: {fmt.spread(plan, [s.status for s in members])}", style="")
             parts.append(line)
             t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1), header_style="bold")
-            t.add_column("indicator", overflow="fold", min_width=20)
+            t.add_column("indicator", overflow="fold", min_width=12 if show_members else 20)
             if show_members:
                 t.add_column("who", no_wrap=True)
             t.add_column(str(plan.baseline_year), justify="right", no_wrap=True)
             t.add_column(str(report.year), justify="right", no_wrap=True)
             if with_region:
                 t.add_column("all", justify="right", no_wrap=True)
-            t.add_column("change", justify="right", overflow="fold")
-            t.add_column("trend", no_wrap=True)
+            t.add_column("change", justify="right", overflow="fold", min_width=7, max_width=12)
+            if trend_column:
+                t.add_column("trend", no_wrap=True)
             if with_region:
                 t.add_column("cover", justify="right", no_wrap=True)
-            t.add_column("status", no_wrap=True)
-            if with_region:
-                t.add_column("members", overflow="fold")
+            t.add_column("status", overflow="fold", min_width=16)
+            if spread_column:
+                t.add_column("members", overflow="fold", min_width=9)
             for r in report.rows:
                 if r.benchmark != b.id or (not r.region and not show_members):
                     continue
@@ -349,16 +383,12 @@ def as_table(report: Report, detail: bool = False, to_file: bool = False) -> str
                     words.figure(plan, r, report.year),
                     *([_all(plan, r)] if with_region else []),
                     words.change(plan, r, with_since=False),
-                    fmt.sparkline([v for _, v in r.history]),
-                    *([words.coverage(plan, r, short=True)] if with_region else []),
-                    Text(_status(report, r), style=fmt.COLOURS.get(r.status, "")),
+                    *([fmt.sparkline([v for _, v in r.history])] * trend_column),
+                    *([_cover(plan, r)] if with_region else []),
+                    Text(_status(report, r, terminal=True), style=fmt.COLOURS.get(r.status, "")),
                     *(
-                        [
-                            fmt.spread(plan, spread.get((r.indicator, tuple(r.dimensions.items())), []))
-                            if r.region
-                            else ""
-                        ]
-                        if with_region
+                        [fmt.spread(plan, spread.get((r.indicator, tuple(r.dimensions.items())), []))]
+                        if spread_column
                         else []
                     ),
                 )

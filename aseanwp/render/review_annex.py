@@ -9,7 +9,7 @@ from typing import Any
 
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
-from aseanwp.render.charts import indicator_name
+from aseanwp.render.charts import indicator_name, series_name
 from aseanwp.render.md import esc, table
 
 SECTIONS = (
@@ -34,10 +34,11 @@ NOTE_GROUPS = (
     ("Substituted baselines", ("baseline_substituted",)),
     ("Series breaks", ("break",)),
     ("Members left out of the {region} sums", ("excluded",)),
-    ("Coverage and agreement", ("insufficient_coverage", "mixed", "dominant")),
+    ("Coverage and agreement", ("insufficient_coverage", "mixed", "agreement", "dominant")),
     ("Stale figures", ("stale",)),
     ("Estimates, provisional figures and ranges", ("estimate", "provisional", "range")),
-    ("Series not rated", ("headline_missing", "target_year_passed")),
+    ("Series not rated", ("headline_missing",)),
+    ("Targets whose year had passed (rated without a path)", ("target_year_passed",)),
     ("Revisions of earlier figures", ("revised",)),
     ("Members that did not report", ("not_reported",)),
     ("Notes in the reports", ("report_note",)),
@@ -89,10 +90,7 @@ def _stock_take(doc: dict[str, Any]) -> list[str]:
 
 
 def _series(plan: Plan, n: dict[str, Any]) -> str:
-    name = indicator_name(plan, n["indicator"])
-    if n["dimensions"]:
-        name += " (" + ", ".join(v.replace("_", " ") for v in n["dimensions"].values()) + ")"
-    return f"{plan.name_of(n['country'])}: {name}"
+    return f"{plan.name_of(n['country'])}: {series_name(plan, n['indicator'], n['dimensions'])}"
 
 
 def note_words(plan: Plan, n: dict[str, Any], year: int) -> str:
@@ -106,8 +104,6 @@ def note_words(plan: Plan, n: dict[str, Any], year: int) -> str:
     if code == "warning":
         where = f"{n['file']}:{n['line']}" if n["line"] else n["file"]
         return esc(f"{where}: {n['finding']}: {n['message']}")
-    if code in ("estimate", "provisional"):
-        return esc(f"{_series(plan, n)}: {code} ({n['year']})")
     ind = plan.indicator(n["indicator"])
     row = {"country": n["country"], "unit": ind.unit if ind else ""}
     if code == "revised":
@@ -155,7 +151,7 @@ def method_box(plan: Plan) -> list[str]:
     def label(status: str, target: bool = False) -> str:
         return esc(p.label(status, target))
 
-    share = fmt.share(p.region_min_coverage)
+    share = fmt.share_needed(p.region_min_coverage)
     region = esc(plan.region.name)
     lines = [
         f"## {SECTIONS[9]}",
@@ -174,30 +170,37 @@ def method_box(plan: Plan) -> list[str]:
         f"5. Yes/no indicators: at the desired answer, {label('substantial_progress')}; unchanged and away from it, "
         f"{label('limited_progress')}; moved away from it, {label('deterioration')}.",
         f"6. A baseline of zero, where growth cannot be computed: still zero where a fall is wanted, "
-        f"{label('held_at_zero')}; moved the desired way, {label('substantial_progress')}; the other way, "
-        f"{label('deterioration')}.",
+        f"{label('held_at_zero')}; still zero where a rise is wanted, {label('limited_progress')}; moved the "
+        f"desired way, {label('substantial_progress')}; the other way, {label('deterioration')}.",
         "7. With a target: R, the ratio of the actual growth to the growth required to reach the target by its "
         "year (compound growth; a straight line for a target of zero and for counts of members). R of "
         f"{wt.high:g} or more: {label('substantial_progress', True)}; {wt.med:g} or more: "
         f"{label('moderate_progress', True)}; {wt.low:g} or more: {label('limited_progress', True)}; below: "
+        f"{label('deterioration', True)}. A target equal to the baseline and no longer met: "
         f"{label('deterioration', True)}. A target dated at or before the series' baseline was missed there: "
-        "rule 8 applies.",
+        "rule 8 applies, and the series is listed in the data notes.",
         "8. Without a target: v, the annual growth rate in the desired direction. "
         f"{_pct(nt.high)} a year or more: {label('substantial_progress')}; {_pct(nt.med)} or more: "
         f"{label('moderate_progress')}; {_pct(nt.low)} or more: {label('limited_progress')}; below: "
         f"{label('deterioration')}.",
         "",
-        f"A figure published only as a range is rated at both ends: the common status, or "
-        f"**{label('uncertain')}** when they differ. Scores run from -5 to 5 (Open SDG's), and a benchmark's status "
-        "is banded from the mean score of its headline series: 2.5 or more substantial, 0 or more moderate, -2.5 or "
-        "more limited progress, below that deterioration; a goal's verdict likewise from its benchmarks.",
+        f"A figure published only as a range is rated at both ends: the common status (scored at the mean of the "
+        f"two), or **{label('uncertain')}** when they differ. Scores run from -5 to 5 (Open SDG's), and a "
+        "benchmark's status is banded from the mean score of its headline series: 2.5 or more substantial, 0 or "
+        "more moderate, -2.5 or more limited progress, below that deterioration; "
+        f"{label('target_achieved')} when every rated series achieved its target, {label('held_at_zero')} when "
+        "every series is held at zero. A goal's verdict is banded likewise from its benchmarks' region scores, "
+        "naming the benchmarks that could not be rated.",
         "",
         f"{region} figures: a sum adds the members with both a {plan.baseline_year} figure and one for the year, "
-        "and no break between (like for like); every member's latest figure is shown beside it. When the sum "
-        f"covers less than {share} of what all members report, it is **{label('insufficient_coverage')}** and not "
-        f"rated; it is {label('held_at_zero')} only when no member reports a figure above zero. Rates are never "
-        f"summed: the {region} row of a rate is rated only when {share} of the rated members agree (improving, or "
-        f"not), otherwise **{label('mixed')}**. A member making up 90% or more of a figure is named.",
+        "and no break between (like for like); a yes/no indicator's sum counts the members at yes. Beside it "
+        "stands every member's latest figure (older figures, figures after a break, and a range at its midpoint "
+        "included, each said). When the sum covers less than "
+        f"{share} of what all members report, it is **{label('insufficient_coverage')}** and not rated; it is "
+        f"{label('held_at_zero')} only when no member reports a figure above zero. Rates are never summed: the "
+        f"{region} row of a rate is rated only when {share} of the rated members agree (improving, or not), and then "
+        f"from the mean score of the members that agree; otherwise it is **{label('mixed')}**. A member making up "
+        "90% or more of a figure is named.",
         "",
     ]
     return lines

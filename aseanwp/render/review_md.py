@@ -9,15 +9,16 @@ from typing import Any
 
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
-from aseanwp.render.charts import chart, indicator_name, unit_words
+from aseanwp.render.charts import chart, series_name, unit_words
 from aseanwp.render.md import esc, table
 from aseanwp.render.review_annex import SECTIONS, annexes, closing_sections
 from aseanwp.textsafe import json_safe
 
 KIND_NAMES = {"annual": "Annual review", "midterm": "Mid-term review", "final": "Final assessment"}
 CONTEXT_CAVEAT = (
-    "Context (·) is shown, not rated: enforcement outputs (seizures, arrests, laboratories and syndicates "
-    "dismantled) rise with enforcement effort as much as with the problem."
+    "Context (·) is shown, not rated: these figures describe the problem or the response without a direction that "
+    "means progress; enforcement outputs and registered users, for one, rise with enforcement and detection effort "
+    "as much as with the problem."
 )
 
 
@@ -32,13 +33,6 @@ def _status(plan: Plan, status: str, target: bool = False) -> str:
 def _spread(counts: dict[str, int]) -> str:
     """'▲ 4 · ↗ 2 · ▼ 4': status counts in the order of the legend."""
     return " · ".join(f"{fmt.SYMBOLS[s]} {counts[s]}" for s in fmt.STATUS_ORDER if counts.get(s))
-
-
-def series_name(plan: Plan, indicator: str, dimensions: dict[str, str]) -> str:
-    name = indicator_name(plan, indicator)
-    if dimensions:
-        name += " (" + ", ".join(v.replace("_", " ") for v in dimensions.values()) + ")"
-    return name
 
 
 def _earlier(doc: dict[str, Any]) -> str:
@@ -62,21 +56,24 @@ def cell(plan: Plan, c: dict[str, Any] | None, data_year: int) -> str:
         return esc(" ".join(parts))
     parts.append(words.figure(plan, c, data_year))
     change = words.change(plan, c)
-    if change not in ("–", "0", "unchanged", "no change"):
+    if change not in ("–", "0", "no change") and not change.endswith("(unchanged)"):
         parts.append(f"({change})")
     if region:
         parts.append(words.coverage(plan, c, short=True))
-        lead = words.dominant(plan, c)
+        lead = words.dominant(plan, c)  # a member of the sum, never one left out of it
         if lead:
             parts.append(f"({lead})")
     return esc(" ".join(parts))
 
 
-def _all_members_cell(plan: Plan, c: dict[str, Any] | None) -> str:
-    """Every member's latest figure, beside a like-for-like sum that leaves some out."""
+def _all_members_cell(plan: Plan, c: dict[str, Any] | None, data_year: int) -> str:
+    """Every member's latest figure, beside a like-for-like sum that leaves some out: which are older than the
+    review's year, which ranges count at their midpoint, and the member making up 90% of it."""
     if c is None or c["all_value"] is None or c["counts"] is not None:
         return "–"
-    return esc(words.number(plan, c, c["all_value"]))
+    text = words.all_members(plan, c, data_year)
+    lead = words.dominant(plan, c, of="all_value")
+    return esc(text + (f"; {lead}" if lead else ""))
 
 
 def render(plan: Plan, doc: dict[str, Any]) -> str:
@@ -120,12 +117,16 @@ def _head(plan: Plan, doc: dict[str, Any]) -> list[str]:
     out += [
         f"- Data: {data['files']:,} country report files{commit}; {data['figures']:,} figures used.",
         f"- Method: Annex A. Thresholds: without a target, growth in the desired direction of "
-        f"{nt['low']:g} / {nt['med']:g} / {nt['high']:g} a year; with a target, the ratio of actual to required "
-        f"growth at {wt['low']:g} / {wt['med']:g} / {wt['high']:g}.",
+        f"{_pct(nt['low'])} / {_pct(nt['med'])} / {_pct(nt['high'])} a year; with a target, the ratio of actual to "
+        f"required growth at {wt['low']:g} / {wt['med']:g} / {wt['high']:g}.",
         "- Statuses: " + "; ".join(esc(item) for item in fmt.legend_items(plan)) + ".",
         "",
     ]
     return out
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:g}%"
 
 
 def _executive_summary(plan: Plan, doc: dict[str, Any]) -> list[str]:
@@ -140,7 +141,7 @@ def _executive_summary(plan: Plan, doc: dict[str, Any]) -> list[str]:
             for b in v["rated"]
         )
         line = f"- **Goal {esc(v['goal'])}** ({esc(goal['title'])}): **{_status(plan, v['status'], v['target_path'])}**"
-        line += f", from {rated}" if rated else ""
+        line += f" on the rated benchmarks ({rated})" if rated else ""
         if v["unrated"]:
             line += "; not rated: " + ", ".join(f"{b} ({esc(_why(plan, s))})" for b, s in v["unrated"].items())
         out.append(line + ".")
@@ -187,13 +188,18 @@ def _not_assessed(plan: Plan, n: dict[str, Any]) -> str:
     name = esc(series_name(plan, n["indicator"], n["dimensions"]))
     if code == "insufficient_coverage":
         share = fmt.share(n["coverage_share"] or 0)
-        need = fmt.share(plan.progress.region_min_coverage)
+        need = fmt.share_needed(plan.progress.region_min_coverage)
         return (
             f"{name} ({n['benchmark']}): too few members reporting; the like-for-like sum of {n['members']} "
             f"member{'s' if n['members'] != 1 else ''} covers {share} of what members report (needs {need})."
         )
     if code == "mixed":
         return f"{name} ({n['benchmark']}): members diverge ({esc(_spread(n.get('counts') or {}))})."
+    if "member" in n:  # a member's headline across a break, or a range that straddles
+        who = esc(plan.name_of(n["member"]))
+        if code == "not_comparable":
+            return f"{who}: {name} ({n['benchmark']}): series break in {n['break_year']}, no change measured across it."
+        return f"{who}: {name} ({n['benchmark']}): the range published for {n['year']} straddles two statuses."
     return f"{name} ({n['benchmark']}): {esc(plan.progress.label(code))}."
 
 
@@ -203,7 +209,7 @@ def _scorecard(plan: Plan, doc: dict[str, Any]) -> list[str]:
         f"## {SECTIONS[1]}",
         "",
         "Each member's status on each benchmark, from its headline series (symbols as in the legend above; "
-        "– nothing reported).",
+        "n/a not applicable to the member; – nothing reported).",
         "",
     ]
     rows = []
@@ -219,6 +225,8 @@ def _scorecard(plan: Plan, doc: dict[str, Any]) -> list[str]:
 def _score_symbol(c: dict[str, Any] | None) -> str:
     if c is None:
         return "–"
+    if c.get("not_applicable"):
+        return "n/a"
     return fmt.SYMBOLS.get(c["status"], "?")
 
 
@@ -293,13 +301,14 @@ def _headline_cells(plan: Plan, h: dict[str, Any] | None, with_since: bool) -> l
         cells = [esc(f"{name}: not summed"), esc(_spread(h["counts"]))]
         return [*cells, *(["–"] if with_since else []), esc(words.coverage(plan, h))]
     unit = words.display_unit(plan, h)
-    figures = name
+    figures = name + (" (members at yes)" if words.members_counted(plan, h) else " (like-for-like sum)")
     if h["base_year"] is not None and h["year"] is not None:
         figures += f": {fmt.with_unit(h['base_value'], unit)} ({h['base_year']}) → {fmt.with_unit(h['value'], unit)} ({h['year']})"  # noqa: E501
     if h["all_value"] is not None and h["all_value"] != h["value"]:
-        figures += f"; all members {fmt.with_unit(h['all_value'], unit)}"
+        figures += f"; every member's latest {words.all_members(plan, h)}"
     if h["target"] is not None:
-        figures += f"; target {fmt.number(h['target'])}"
+        figures += f"; target {fmt.number(h['target'])}" + (f" by {h['target_year']}" if h.get("target_year") else "")
+        figures += ", not met" if words.target_missed(h) else ""
     cover = words.coverage(plan, h)
     lead = words.dominant(plan, h)
     cells = [esc(figures), esc(words.change(plan, h))]
@@ -335,13 +344,24 @@ def _members_since(plan: Plan, doc: dict[str, Any], goal: dict[str, Any]) -> lis
             if c["status"] == "insufficient_coverage":  # a like-for-like change that speaks for too few
                 cells.append(esc(fmt.status_text(plan, c["status"])))
                 continue
-            cells.append(esc(f"{words.change(plan, c)} / {words.since(plan, c, c.get('since'))}"))
+            cells.append(esc(_both_changes(plan, c, doc["review"]["data_year"])))
         if any(x != "–" for x in cells):
             name = plan.name_of(code)
             rows.append([f"**{esc(name)}**" if code == plan.region.code else esc(name), *cells])
     header = ["Member", *[esc(series_name(plan, ind["id"], ind["headline"])) for _, _, ind in columns]]
     out.append(table(header, rows, "l" + "r" * len(columns)))
     return out
+
+
+def _both_changes(plan: Plan, c: dict[str, Any], data_year: int) -> str:
+    """'+94.7% / +27.3%': the change from the baseline and since the earlier review; a stale figure says its year,
+    a range is shown as the range."""
+    if c["value"] is None and c["lower"] is not None:
+        return f"{words.figure(plan, c, data_year)} / –"
+    base = words.change(plan, c)
+    if c["year"] is not None and c["year"] != data_year and base != "–":
+        base += f" (to {c['year']})"
+    return f"{base} / {words.since(plan, c, c.get('since'))}"
 
 
 def _benchmarks(plan: Plan, doc: dict[str, Any]) -> list[str]:
@@ -366,17 +386,20 @@ def _benchmarks(plan: Plan, doc: dict[str, Any]) -> list[str]:
                 rows = []
                 for r in b["table"]:
                     region = r["country"] == plan.region.code
-                    name = f"**{esc(r['name'])}** (like for like)" if region else esc(r["name"])
+                    summed = any(c and c["counts"] is None for c in r["cells"])
+                    name = f"**{esc(r['name'])}**" if region else esc(r["name"])
+                    name += " (like for like)" if region and summed else ""
                     rows.append([name, *[cell(plan, c, rv["data_year"]) for c in r["cells"]]])
                     if region and any(c and c["all_value"] not in (None, c["value"]) for c in r["cells"]):
-                        rows.append(["All members, latest", *[_all_members_cell(plan, c) for c in r["cells"]]])
+                        every = [_all_members_cell(plan, c, rv["data_year"]) for c in r["cells"]]
+                        rows.append(["Every member's latest", *every])
                 out.append(table(header, rows, "l" + "r" * len(inds)))
             else:
                 out += ["No figures reported.", ""]
             if any(i["context"] for i in inds):
                 out += [esc(CONTEXT_CAVEAT), ""]
             if b["actions"] is not None:
-                out += [_actions_line(plan, b), ""]
+                out += [_actions_line(plan, b, doc["actions"] is not None, rv["data_year"]), ""]
             for bd in b["breakdowns"]:
                 ind = plan.indicator(bd["indicator"])
                 if ind is None:
@@ -400,15 +423,17 @@ def _column(plan: Plan, ind: dict[str, Any]) -> str:
     return f"{series_name(plan, i.id, ind['headline'])} ({unit_words(i.unit)})"
 
 
-def _actions_line(plan: Plan, b: dict[str, Any]) -> str:
+def _actions_line(plan: Plan, b: dict[str, Any], stock_take: bool, year: int) -> str:
+    """The completion of the actions serving a benchmark judged on outputs and actions; the counts add up."""
     a = b["actions"]
     counts = a["counts"]
-    parts = [
-        f"{counts[s]} {s.replace('_', ' ')}" for s in ("completed", "ongoing", "planned", "not_started") if counts[s]
-    ]
+    shown = ("completed", "ongoing", "planned", "not_started", "not_applicable")
+    parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in shown if counts[s]]
     parts.append(f"{a['not_reported']} not reported")
     objectives = ", ".join(a["objectives"])
+    plural = "s" if len(a["objectives"]) > 1 else ""
+    where = " (Section 5)" if stock_take else f" (each member's latest actions file at or before {year})"
     return (
-        f"{b['id']} is judged on enforcement outputs and on the actions of objective{'s' if len(a['objectives']) > 1 else ''} "  # noqa: E501
-        f"{objectives}: of {a['total']} member-actions, " + ", ".join(parts) + " (Section 5)."
+        f"{b['id']} is judged on enforcement outputs and on the actions of objective{plural} {objectives}: "
+        f"of {a['total']} member-actions, " + ", ".join(parts) + where + "."
     )

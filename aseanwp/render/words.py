@@ -93,7 +93,10 @@ def change(plan: Plan, r: RowLike, with_since: bool = True) -> str:
         return "–"
     unit = get(r, "unit")
     if unit == "yes_no" and not members_counted(plan, r):
-        text = "unchanged" if amount == 0 else ("no → yes" if amount > 0 else "yes → no")
+        if amount == 0:
+            text = f"{'yes' if get(r, 'value') else 'no'} (unchanged)"
+        else:
+            text = "no → yes" if amount > 0 else "yes → no"
     elif members_counted(plan, r):
         n = _signed_number(amount)
         text = "no change" if amount == 0 else f"{n} member{'' if abs(amount) == 1 else 's'}"
@@ -135,29 +138,67 @@ def coverage(plan: Plan, r: RowLike, short: bool = False) -> str:
     share, total = get(r, "coverage_share"), get(r, "all_value")
     if share is not None and total and not members_counted(plan, r):  # a count of members has no volume
         text += f", {fmt.share(share)}" + ("" if short else " of reported volume")
+        low = share < plan.progress.region_min_coverage - 1e-9
+        if low and get(r, "status") != "insufficient_coverage":  # too little to speak for the region
+            text += " ◌" if short else ", too little to speak for the region"
     return text
 
 
-def dominant(plan: Plan, r: RowLike) -> str:
-    """'Myanmar 96%': the member that makes up 90% or more of the figure shown, when one does."""
-    notes = [n for n in get(r, "notes") or [] if n["code"] == "dominant"]
-    shown = next((n for n in notes if n["of"] == "value"), None) or next(iter(notes), None)
+def dominant(plan: Plan, r: RowLike, of: str = "value", short: bool = False) -> str:
+    """'Myanmar is 100% of the sum': the member that makes up 90% or more of the like-for-like sum (``of="value"``)
+    or of every member's latest figures (``of="all_value"``), when one does."""
+    shown = next((n for n in get(r, "notes") or [] if n["code"] == "dominant" and n["of"] == of), None)
     if shown is None:
         return ""
-    return f"{plan.name_of(shown['member'])} {fmt.share(shown['share'])}"
+    if short:
+        return f"{shown['member']} {fmt.share(shown['share'])}"
+    whole = "the sum" if of == "value" else "all members' figures"
+    return f"{plan.name_of(shown['member'])} is {fmt.share(shown['share'])} of {whole}"
+
+
+def all_members(plan: Plan, r: RowLike, year: int | None = None) -> str:
+    """Every member's latest figure, saying which are older than the year and which ranges count at their midpoint:
+    '59,609 ha (Lao PDR 2013, Thailand 2012)', '780 t (Lao PDR 84-176 counted at 130; Thailand 2012)'."""
+    total = get(r, "all_value")
+    if total is None:
+        return "–"
+    year = year if year is not None else get(r, "year")
+    stale, ranges = [], []
+    for n in get(r, "notes") or []:
+        if n["code"] != "excluded" or "year" not in n:
+            continue
+        if n.get("value") is None and n.get("lower") is not None:
+            mid = (n["lower"] + n["upper"]) / 2
+            ranges.append(f"{plan.name_of(n['member'])} {number(plan, r, n['lower'])}-{number(plan, r, n['upper'])}"
+                          f" counted at {number(plan, r, mid)}")  # fmt: skip
+        if year is not None and n["year"] != year:
+            stale.append(f"{plan.name_of(n['member'])} {n['year']}")
+    said = "; ".join(x for x in (", ".join(ranges), ", ".join(stale)) if x)
+    shown = fmt.with_unit(total, display_unit(plan, r))
+    return f"{shown} ({said})" if said else shown
+
+
+def target_missed(r: RowLike) -> str:
+    """' (target 10 not met by 2015)' when a target's year has come and the figure falls short of it."""
+    due, target = get(r, "target_year"), get(r, "target")
+    year = get(r, "year")
+    if due is None or target is None or year is None or year < due or get(r, "status") == "target_achieved":
+        return ""
+    return f" (target {fmt.number(target)} not met by {due})"
 
 
 REASONS = {
     "not_applicable": "not applicable",
     "no_baseline": "no {baseline} figure",
     "no_value": "no {year} figure",
-    "range": "a range only",
+    "range": "a range, not a figure, in {range_year}",
     "break": "series break",
 }
 
 
-def reason(plan: Plan, code: str, year: int) -> str:
-    return REASONS.get(code, code.replace("_", " ")).format(baseline=plan.baseline_year, year=year)
+def reason(plan: Plan, code: str, year: int, range_year: int | None = None) -> str:
+    words = REASONS.get(code, code.replace("_", " "))
+    return words.format(baseline=plan.baseline_year, year=year, range_year=range_year or year)
 
 
 def note(plan: Plan, r: RowLike, n: Mapping[str, Any], year: int | None = None) -> str:
@@ -165,7 +206,12 @@ def note(plan: Plan, r: RowLike, n: Mapping[str, Any], year: int | None = None) 
     code = n["code"]
     unit = display_unit(plan, r)
     if code == "baseline_substituted":
-        return f"baseline {n['base_year']} instead of {plan.baseline_year} (no {plan.baseline_year} figure)"
+        why = "published as a range only" if n.get("baseline_range") else "no figure"
+        return f"baseline {n['base_year']} instead of {plan.baseline_year} ({plan.baseline_year}: {why})"
+    if code in ("estimate", "provisional"):
+        years, plural = n["years"], len(n["years"]) > 1
+        what = ("estimates" if plural else "an estimate") if code == "estimate" else "provisional"
+        return f"the {' and '.join(str(y) for y in years)} figure{'s are' if plural else ' is'} {what}"
     if code == "stale":
         return f"latest figure from {n['year']}"
     if code == "break":
@@ -188,7 +234,9 @@ def note(plan: Plan, r: RowLike, n: Mapping[str, Any], year: int | None = None) 
         return f"no {which} series reported, so nothing rated for this indicator"
     if code == "excluded":
         what = plan.name_of(n["member"])
-        why = reason(plan, n["reason"], year or plan.baseline_year)
+        if "year" not in n and n["reason"] != "not_applicable":
+            return f"{what} left out (no figure reported)"
+        why = reason(plan, n["reason"], year or plan.baseline_year, n.get("range_year"))
         if n.get("value") is not None:
             return f"{what} left out ({why}): {fmt.with_unit(n['value'], unit)} in {n['year']}"
         if n.get("lower") is not None:
@@ -196,15 +244,18 @@ def note(plan: Plan, r: RowLike, n: Mapping[str, Any], year: int | None = None) 
             return f"{what} left out ({why}): {lo} to {hi} in {n['year']}"
         return f"{what} left out ({why})"
     if code == "dominant":
-        of = "the like-for-like figure" if n["of"] == "value" else "all members' latest figures"
+        of = "the like-for-like sum" if n["of"] == "value" else "all members' latest figures"
         return f"{plan.name_of(n['member'])} makes up {fmt.share(n['share'])} of {of}"
     if code == "insufficient_coverage":
         return (
             f"the like-for-like sum covers {fmt.share(n['coverage_share'])} of what members report, under the "
-            f"{fmt.share(n['min_share'])} needed to speak for the region"
+            f"{fmt.share_needed(n['min_share'])} needed to speak for the region"
         )
     if code == "mixed":
-        return f"the {n['rated']} rated members diverge: fewer than {fmt.share(n['min_share'])} agree"
+        return f"the {n['rated']} rated members diverge: fewer than {fmt.share_needed(n['min_share'])} agree"
+    if code == "agreement":
+        side = "improve" if n["improving"] else "do not improve"
+        return f"{n['agreeing']} of {n['rated']} rated members {side}: the region's status is banded from their scores"
     return str(code).replace("_", " ")
 
 
@@ -219,6 +270,7 @@ def since(plan: Plan, r: RowLike, earlier: Mapping[str, Any] | None) -> str:
         return f"series break {earlier['break_year']}"
     if code != "changed":
         return "–"
+    members = earlier.get("members")
     as_row = {
         "country": get(r, "country"),
         "unit": get(r, "unit"),
@@ -229,5 +281,10 @@ def since(plan: Plan, r: RowLike, earlier: Mapping[str, Any] | None) -> str:
         "change_pp": earlier["change_pp"],
         "base_value": earlier["value"],
         "base_year": earlier["year"],
+        "value": get(r, "value"),
     }
-    return change(plan, as_row, with_since=False)
+    text = change(plan, as_row, with_since=False)
+    if members is not None and not members_counted(plan, r):  # a sum: like for like over the same members
+        n = len(members)
+        text += f" (from {number(plan, r, earlier['value'])}, the same {n} member{'' if n == 1 else 's'})"
+    return text

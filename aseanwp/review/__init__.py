@@ -32,7 +32,7 @@ METHOD = (
     "Progress measure of Statistics Canada as implemented by Open SDG (sdg-build ProgressMeasure), with the "
     "differences of the aseanwp specification (SPEC 4): zero baselines are not replaced, a target of 0 and counts "
     "of members take a straight path, yes/no indicators have their own rule, nothing is compared across a series "
-    "break, ranges are rated at both ends, region figures must cover two thirds of what members report."
+    "break, ranges are rated at both ends, a region figure must cover {share} of what members report."
 )
 LARGEST = 3  # the executive summary's largest changes
 
@@ -130,9 +130,9 @@ def build(
 
     codes = [*plan.member_codes, plan.region.code]
     order = {s: n for n, s in enumerate(STATUS_ORDER)}
-    goals = []
+    goals: list[dict[str, Any]] = []
     for goal in plan.goals:
-        benchmarks = []
+        benchmarks: list[dict[str, Any]] = []
         for b in (b for b in plan.benchmarks if b.goal == goal.id):
             region = report.summary(b.id, plan.region.code)
             members = Counter(
@@ -186,6 +186,10 @@ def build(
         verdict = next((v.as_dict() for v in report.verdicts if v.goal == goal.id), None)
         goals.append({"id": goal.id, "title": goal.title, "verdict": verdict, "benchmarks": benchmarks})
 
+    # the actions files count when the stock-take, or the completion beside a context benchmark, uses them
+    with_actions = uses_actions or any(b["actions"] for g in goals for b in g["benchmarks"])
+    read = [rf for rf in data.files.values() if rf.year <= data_year and (rf.kind == "indicators" or with_actions)]
+    files = len({rf.file for rf in read})
     used_refs = sorted(used, key=ref_order)
     illustrative = [r for r in used_refs if "illustrative" in refs.get(r, ("", ""))[0].lower()]
     revised = revisions(previous, plan, data) if previous is not None else []
@@ -195,7 +199,7 @@ def build(
         "plan": {"title": plan.title, "baseline_year": plan.baseline_year, "period": plan.period.model_dump()},
         "data": {"files": files, "commit": commit, "figures": len(used_refs)},
         "method": {
-            "reference": METHOD,
+            "reference": METHOD.format(share=f"{plan.progress.region_min_coverage:.0%}"),
             "no_target": plan.progress.no_target.model_dump(),
             "with_target": plan.progress.with_target.model_dump(),
             "region_min_coverage": plan.progress.region_min_coverage,
@@ -251,13 +255,20 @@ def _largest(report: Report, compared: Mapping[SeriesId, dict[str, Any]]) -> lis
 
 
 def _scorecard(plan: Plan, report: Report) -> dict[str, Any]:
-    """Members (and the region) by benchmarks: each benchmark summary's status (SPEC 6, rev. 2)."""
+    """Members (and the region) by benchmarks: each benchmark summary's status (SPEC 6, rev. 2); a member to which
+    every headline series of a benchmark does not apply is marked so, not left as 'not available'."""
+    headlines: dict[tuple[str, str], list[Row]] = {}
+    for r in report.rows:
+        if r.headline:
+            headlines.setdefault((r.benchmark, r.country), []).append(r)
     rows = []
     for code in [*plan.member_codes, plan.region.code]:
-        statuses = {}
+        statuses: dict[str, dict[str, Any] | None] = {}
         for b in plan.benchmarks:
             s = report.summary(b.id, code)
-            statuses[b.id] = {"status": s.status, "target_path": s.target_path} if s else None
+            own = headlines.get((b.id, code), [])
+            na = bool(own) and all("not_applicable" in r.flags for r in own)
+            statuses[b.id] = {"status": s.status, "target_path": s.target_path, "not_applicable": na} if s else None
         rows.append({"country": code, "name": plan.name_of(code), "cells": statuses})
     return {"benchmarks": [b.id for b in plan.benchmarks], "rows": rows}
 

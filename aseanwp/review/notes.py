@@ -32,8 +32,6 @@ def data_notes(
     for r in report.rows:
         series = {"country": r.country, "indicator": r.indicator, "dimensions": r.dimensions}
         notes.extend({**n, **series} for n in r.notes)
-        if not r.region:
-            notes.extend({"code": f, **series, "year": r.year} for f in ("estimate", "provisional") if f in r.flags)
     notes.extend(revised)
     for code in plan.member_codes:
         missing = [y for y in years if not cells[(code, y)].file]
@@ -65,6 +63,10 @@ def not_assessed(plan: Plan, report: Report, cells: dict[tuple[str, int], Cell],
             if r.counts is not None:
                 item["counts"] = r.counts
             out.append(item)
+    for r in report.rows:  # a member's headline that cannot be compared: across a break, or a straddling range
+        if not r.region and r.headline and r.status in ("not_comparable", "uncertain"):
+            out.append({"code": r.status, "member": r.country, "benchmark": r.benchmark, "indicator": r.indicator,
+                        "dimensions": r.dimensions, "break_year": r.break_year, "year": r.year})  # fmt: skip
     for b in plan.benchmarks:
         s = report.summary(b.id, plan.region.code)
         if s is not None and s.status == "context":
