@@ -359,7 +359,7 @@ def _both_changes(plan: Plan, c: dict[str, Any], data_year: int) -> str:
     if c["value"] is None and c["lower"] is not None:
         return f"{words.figure(plan, c, data_year)} / –"
     base = words.change(plan, c)
-    if c["year"] is not None and c["year"] != data_year and base != "–":
+    if c["year"] is not None and c["year"] != data_year and base != "–" and c["break_year"] is None:
         base += f" (to {c['year']})"
     return f"{base} / {words.since(plan, c, c.get('since'))}"
 
