@@ -16,7 +16,11 @@ WARNING_CODES = frozenset({"missing-baseline", "missing-report", "jump", "no-fig
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem in one place. ``line`` is 1-based; ``column`` names the column of a cell."""
+    """One problem in one place. ``line`` is 1-based; ``column`` names the column of a cell.
+
+    In a workbook, ``line`` is the sheet's row and ``cell`` says where, as a spreadsheet does: ``Indicators!E12``
+    (``Indicators!12:12`` for a whole row).
+    """
 
     file: str
     line: int | None
@@ -30,12 +34,15 @@ class Finding:
     col: int | None = None
     #: 1-based number of the cell in its record; neither is part of the JSON record.
     field: int | None = None
+    cell: str | None = None
 
-    def sort_key(self) -> tuple[str, int, str, int]:
-        return (self.file, self.line or 0, self.code, self.field or 0)
+    def sort_key(self) -> tuple[str, str, int, str, int]:
+        # a workbook's findings are ordered sheet by sheet: rows of two sheets would otherwise interleave
+        sheet = self.cell.rpartition("!")[0] if self.cell else ""
+        return (self.file, sheet, self.line or 0, self.code, self.field or 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -44,6 +51,9 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+        if self.cell is not None:  # workbooks only: CSV findings keep their shape
+            out["cell"] = self.cell
+        return out
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -67,10 +77,11 @@ def finding(
     hint: str = "",
     column: str | None = None,
     field: int | None = None,
+    cell: str | None = None,
 ) -> Finding:
     """Build a finding, taking its severity from its code. ``field`` is the cell's 1-based number in its record."""
     severity: Severity = "warning" if code in WARNING_CODES else "error"
-    return Finding(file, line, code, message, hint, column, severity, field=field)
+    return Finding(file, line, code, message, hint, column, severity, field=field, cell=cell)
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
@@ -98,7 +109,7 @@ def render_text(findings: Sequence[Finding]) -> str:
             if current is not None:
                 out.append("")
             current = f.file
-        where = visible(f"{f.file}:{f.line}" if f.line is not None else f.file)
+        where = visible(f"{f.file}:{f.cell}" if f.cell else f"{f.file}:{f.line}" if f.line is not None else f.file)
         out.append(f"{where}: {f.severity}[{f.code}] {visible(f.message)}")
         if f.column:
             out.append(f"    column: {visible(f.column)}")

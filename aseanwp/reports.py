@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import Literal, cast
+from typing import Literal, Protocol, cast
 
 from aseanwp.findings import Finding, display_path, finding
 
@@ -29,13 +29,18 @@ _CODE = re.compile(r"^[A-Z0-9-]{2,12}$")
 
 @dataclass(frozen=True, slots=True)
 class ReportFile:
-    """A report file, understood from the last two parts of its path: ``<CODE>/<YEAR>[-actions].csv``."""
+    """A report file, understood from the last two parts of its path: ``<CODE>/<YEAR>[-actions].csv``.
+
+    A sheet of a workbook (``aseanwp.xlsx``) is a report file too: ``sheet`` then reads it, and ``country`` and
+    ``year`` come from the workbook.
+    """
 
     path: str
     file: str  # as shown in findings: relative to the current folder, with '/'
     country: str
     year: int
     kind: Kind
+    sheet: Sheet | None = None
 
     @property
     def key(self) -> tuple[str, int, Kind]:
@@ -72,8 +77,9 @@ def bad_path(path: str, why: str = "") -> Finding:
         elif _CODE.match(folder) and name != name.lower() and _NAME.match(name.lower()):
             why = f"the file name '{name}' is not in lower case"
             hint = f"rename the file to {name.lower()}"
+    shown = display_path(path)
     return finding(
-        display_path(path),
+        shown,
         None,
         "bad-path",
         why or "not a report file: expected <CODE>/<YEAR>.csv or <CODE>/<YEAR>-actions.csv",
@@ -171,6 +177,29 @@ def discover(root: str, level: int = 1) -> Discovery:
 # --- reading -------------------------------------------------------------------------------------------------
 
 Sink = Callable[[Finding], None]
+
+
+class Source(Protocol):
+    """An open report: its header, then its records with the line (or sheet row) where each starts."""
+
+    header: list[str] | None
+    header_line: int
+
+    def __enter__(self) -> Source: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def records(self) -> Iterator[tuple[int, list[str]]]: ...
+
+    def chunks(self, size: int = 2048) -> Iterator[Chunk]: ...
+
+
+class Sheet(Protocol):
+    """A report that is not a CSV file (a workbook's sheet): opened as a ``Source``; places findings at cells."""
+
+    def open(self, sink: Sink) -> Source: ...
+
+    def locate(self, f: Finding) -> Finding: ...
 
 
 _EXCEL_SEP = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
@@ -507,9 +536,14 @@ class CsvFile:
             yield rows, lines
 
 
-def records(path: str, file: str, sink: Sink) -> Iterator[tuple[int, list[str]]]:
-    """``(line, cells)`` for the header and then each record of a file (see ``CsvFile``)."""
-    with CsvFile(path, file, sink) as f:
+def open_report(rf: ReportFile, sink: Sink) -> Source:
+    """The report's records, from its CSV file or its workbook sheet."""
+    return rf.sheet.open(sink) if rf.sheet is not None else CsvFile(rf.path, rf.file, sink)
+
+
+def report_records(rf: ReportFile, sink: Sink) -> Iterator[tuple[int, list[str]]]:
+    """``(line, cells)`` for the header and then each record of a report (see ``CsvFile``)."""
+    with open_report(rf, sink) as f:
         if f.header is None:
             return
         yield f.header_line, f.header

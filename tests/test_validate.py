@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import HEADER, ROOT, SHIPPED_REPORTS, Workspace, all_findings, invoke_cli, only, snapshot
 
-from aseanwp.findings import Finding, render_github
+from aseanwp.findings import Finding, finding, ordered, render_github, render_text
 
 F = "reports/BRN/2008.csv"  # the baseline year's file: no cross-file warnings about it
 
@@ -619,6 +619,18 @@ def test_github_escaping_of_messages() -> None:
     g = Finding("a.csv", None, "missing-report", "none", "", None, "warning", None)
     assert render_github([g]) == "::warning file=a.csv,title=aseanwp missing-report::none\n"
     assert render_github([]) == ""
+
+
+def test_a_finding_at_a_cell_is_shown_and_ordered_by_its_sheet() -> None:
+    """Workbook findings (aseanwp.xlsx) name their cell; CSV findings keep their shape."""
+    a = finding("b.xlsx", 12, "bad-number", "'x' is not a number", "write digits", "value", 5, "Indicators!E12")
+    b = finding("b.xlsx", 5, "bad-status", "'done' is not an action status", "", "status", 3, "Actions!C5")
+    c = finding("b.xlsx", None, "no-figures", "no figure", "")
+    assert [f.cell for f in ordered([a, b, c])] == [None, "Actions!C5", "Indicators!E12"]
+    assert render_text([a]) == (
+        "b.xlsx:Indicators!E12: error[bad-number] 'x' is not a number\n    column: value\n    hint: write digits\n"
+    )
+    assert a.to_dict()["cell"] == "Indicators!E12" and "cell" not in finding("a.csv", 2, "x", "m").to_dict()
 
 
 # --- exit codes ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aseanwp.findings import Finding, finding
-from aseanwp.reports import ReportFile, records
+from aseanwp.reports import ReportFile, report_records
 from aseanwp.textsafe import quote
 
 
@@ -24,7 +24,7 @@ def duplicates(
     first: dict[tuple[str, ...], int] = {}
     c_ind = columns["indicator"]
     width = -1
-    for line, row in records(rf.path, rf.file, lambda f: None):
+    for line, row in report_records(rf, lambda f: None):
         if width < 0:  # the header (not always on line 1: blank lines may come first)
             width = len(row)
             continue

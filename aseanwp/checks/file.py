@@ -11,7 +11,7 @@ from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import Finding, finding
 from aseanwp.plan import Plan, suggest
 from aseanwp.positions import locate
-from aseanwp.reports import CsvFile, ReportFile
+from aseanwp.reports import CsvFile, ReportFile, open_report
 
 
 def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | None = None) -> int:
@@ -42,7 +42,7 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         return 0
     rows = 0
     start = len(out)
-    with CsvFile(rf.path, rf.file, sink) as f:
+    with open_report(rf, sink) as f:
         if f.header is None:
             sink.close(rf.file)
             return 0
@@ -67,5 +67,6 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         else:
             rows = action_rows(plan, rf, columns, width, f.records(), sink, emit)
     sink.close(rf.file)
-    locate(rf.path, f.delimiter, out, start)
+    if isinstance(f, CsvFile):  # a workbook's sheet places its findings at cells itself
+        locate(rf.path, f.delimiter, out, start)
     return rows
