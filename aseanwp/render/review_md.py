@@ -4,9 +4,9 @@ followed by a table of the same figures. This module writes the head and the par
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from aseanwp import jsontext
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
 from aseanwp.render.charts import chart, indicator_name, unit_words
@@ -22,7 +22,7 @@ CONTEXT_CAVEAT = (
 
 
 def as_json(doc: dict[str, Any]) -> str:
-    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(jsontext.dumps(doc)) + "\n"
 
 
 def _status(plan: Plan, status: str, target: bool = False) -> str:
