@@ -104,6 +104,22 @@ def figure(p: Point) -> float | None:
     return p.lower if p.lower is not None else p.upper
 
 
+_ILLUSTRATIVE: dict[str, bool] = {}  # by source text: a few distinct sources among many figures
+
+
+def any_illustrative(points: Iterable[Point]) -> bool:
+    """Whether any of the points has a source that says it is illustrative (``Point.illustrative``, memoised)."""
+    for p in points:
+        flag = _ILLUSTRATIVE.get(p.source)
+        if flag is None:
+            if len(_ILLUSTRATIVE) > 100_000:
+                _ILLUSTRATIVE.clear()
+            flag = _ILLUSTRATIVE[p.source] = p.illustrative
+        if flag:
+            return True
+    return False
+
+
 def has_figure(p: Point) -> bool:
     return p.value is not None or p.lower is not None or p.upper is not None
 
