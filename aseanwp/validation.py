@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from aseanwp.checks import Emitted, Emitter, check_file
+from aseanwp.checked import CheckedFiles
+from aseanwp.checks import Emitted, Emitter
 from aseanwp.findings import Finding, display_path, finding, ordered
 from aseanwp.plan import Plan
 from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
@@ -263,15 +264,17 @@ def run(
 
     cross = CrossFile(plan, collect, enabled=warnings)
     per_file: list[Finding] = []
+    checked = CheckedFiles(plan, reports)
     with collector_paused():
         for rf in order:
             if rf.kind == "indicators":
                 remaining[rf.country] -= 1
             cross.start_file(rf, remaining[rf.country] > 0)
             out: list[Finding] = []
-            check_file(plan, rf, out, cross)
+            checked.check(rf, out, cross)
             if rf.file in shown:
                 per_file.extend(out)
+        checked.save()
     cross.close()
     findings.extend(per_file)
     findings.extend(f for f in cross.findings if f.file in shown)
