@@ -60,7 +60,20 @@ def rating_args(plan: Plan, row: Row, target: Target | None, yes_no: bool) -> di
 
 
 def rate_row(plan: Plan, row: Row, target: Target | None, yes_no: bool, linear: bool = False) -> Rating:
-    return rate(value=row.value, linear=linear, **rating_args(plan, row, target, yes_no))
+    progress = plan.progress
+    return rate(
+        direction=row.direction,
+        yes_no=yes_no,
+        base_year=row.base_year,
+        base=row.base_value,
+        year=row.year,
+        value=row.value,
+        broken=row.break_year is not None,
+        target=target,
+        no_target=progress.no_target,
+        with_target=progress.with_target,
+        linear=linear,
+    )
 
 
 def rate_bounds(plan: Plan, row: Row, target: Target | None, yes_no: bool) -> tuple[Rating, Rating, Rating]:
@@ -126,7 +139,8 @@ def has_figure(p: Point) -> bool:
 
 def exact_sum(values: Iterable[float | None]) -> float:
     """An exact-as-possible sum (integers stay integers; floats summed without drift, to 10 decimals)."""
-    items = [v for v in values if v is not None]
+    given = list(values)
+    items: list[float] = [v for v in given if v is not None] if None in given else given  # type: ignore[assignment]
     total = sum(items)
     if isinstance(total, int):  # a sum of integers only
         return total
