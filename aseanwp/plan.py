@@ -391,8 +391,9 @@ class Plan(Node):
     def action(self, ident: str) -> Action | None:
         return self.actions_by_id.get(ident)
 
-    @property
+    @cached_property
     def member_codes(self) -> list[str]:
+        """The members' codes (one list, made once: callers read it and do not change it)."""
         return [m.code for m in self.members]
 
     @property

@@ -324,10 +324,13 @@ def _members_since(plan: Plan, doc: dict[str, Any], goal: dict[str, Any]) -> lis
         "",
     ]
     rows = []
+    # each benchmark's table by member, once: looked up per member and column, a scan made 1,000 members
+    # quadratic (0.6 s)
+    tables = [{r["country"]: r for r in reversed(b["table"])} for b in goal["benchmarks"]]
     for code in [*plan.member_codes, plan.region.code]:
         cells = []
         for bi, ii, _ in columns:
-            row = next((r for r in goal["benchmarks"][bi]["table"] if r["country"] == code), None)
+            row = tables[bi].get(code)
             c = row["cells"][ii] if row else None
             if c is None or c["counts"] is not None:
                 cells.append("–")
