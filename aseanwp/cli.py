@@ -7,7 +7,6 @@ import contextlib
 import gc
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -81,6 +80,8 @@ class Group(click.Group):
             _output_failed(exc)
         except Exception as exc:  # a bug: one line, the traceback only with --debug
             if _debug(args, kwargs):
+                import traceback
+
                 traceback.print_exc()
             click.echo(
                 f"aseanwp: internal error (a bug, please report it): {type(exc).__name__}: {exc}"

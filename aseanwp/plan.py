@@ -13,8 +13,7 @@ import os
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from difflib import get_close_matches
+from dataclasses import MISSING, FrozenInstanceError, asdict, dataclass, field, fields, is_dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -73,8 +72,75 @@ LABELS_NO_TARGET: dict[str, str] = {
 INDICATOR_COLUMNS = ("indicator", "value", "lower", "upper", "unit", "source", "flag", "notes", "country", "year")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Frozen:
+    """The methods ``@dataclass(frozen=True, kw_only=True)`` writes for a class, written once for all of the plan's.
+
+    dataclasses compiles six functions per class with ``exec``: 96 for the plan's sixteen classes, 10 ms of every
+    command's start (a tenth of ``validate`` on the shipped data). The plan's classes are dataclasses that write
+    nothing (``init=False, repr=False, eq=False``) on this base instead: the same keyword-only constructor with
+    defaults and factories, fields that cannot be set or deleted, equality, hash and repr by the fields. A test
+    holds them to what dataclasses itself writes.
+    """
+
+    def __init__(self, **given: Any) -> None:
+        cls = type(self)
+        missing = []
+        for name, default, factory in _init_fields(cls):
+            if name in given:
+                value = given.pop(name)
+            elif default is not MISSING:
+                value = default
+            elif factory is not MISSING:
+                value = factory()
+            else:
+                missing.append(f"'{name}'")
+                continue
+            object.__setattr__(self, name, value)
+        if missing:  # worded as Python words it
+            listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + ("," if len(missing) > 2 else "")
+            listed += f" and {missing[-1]}" if len(missing) > 1 else ""
+            raise TypeError(
+                f"{cls.__qualname__}.__init__() missing {len(missing)} required keyword-only "
+                f"argument{'s' if len(missing) > 1 else ''}: {listed}"
+            )
+        if given:
+            raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword argument '{next(iter(given))}'")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name, _, _ in _init_fields(type(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name, _, _ in _init_fields(type(self)))
+        return f"{type(self).__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_INIT_FIELDS: dict[type, list[tuple[str, Any, Any]]] = {}
+
+
+def _init_fields(cls: type) -> list[tuple[str, Any, Any]]:
+    """A class's fields as (name, default, default factory), in order (made once per class)."""
+    found = _INIT_FIELDS.get(cls)
+    if found is None:
+        found = _INIT_FIELDS[cls] = [(f.name, f.default, f.default_factory) for f in fields(cls)]
+    return found
+
+
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
+class Rule(Frozen):
     """Constraints on a value, for the schema (``plan_schema`` turns them into pydantic's)."""
 
     pattern: str | None = None
@@ -108,7 +174,7 @@ def D(text: str, default: Any = _REQUIRED, default_factory: Any = None, **rules:
     return field(metadata=metadata)
 
 
-class Node:
+class Node(Frozen):
     """What every part of the plan shares: a problem check for the schema, and a plain-data view."""
 
     @staticmethod
@@ -132,7 +198,7 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Adopted(Node):
     """Who adopted the plan, when and where."""
 
@@ -142,7 +208,7 @@ class Adopted(Node):
     place: Text = D("where the plan was adopted")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Period(Node):
     """The years the plan runs."""
 
@@ -156,7 +222,7 @@ class Period(Node):
         return None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Review(Node):
     """A review of the monitoring mechanism."""
 
@@ -171,7 +237,7 @@ class Review(Node):
         return self.data_year if self.data_year is not None else self.year
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Member(Node):
     """A reporting member (a country, or a province in a national plan)."""
 
@@ -179,7 +245,7 @@ class Member(Node):
     name: Text = D("the name shown in reports and reviews")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Goal(Node):
     """An element of the plan's vision."""
 
@@ -187,7 +253,7 @@ class Goal(Node):
     title: Text = D("the goal as the plan words it")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Benchmark(Node):
     """An agreed benchmark of a goal."""
 
@@ -196,7 +262,7 @@ class Benchmark(Node):
     text: Text = D("the benchmark as the plan words it")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Action(Node):
     """An action of an objective."""
 
@@ -204,7 +270,7 @@ class Action(Node):
     text: Text = D("the action's text, verbatim")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Objective(Node):
     """A numbered heading of the plan, with the benchmarks it serves and its actions."""
 
@@ -215,7 +281,7 @@ class Objective(Node):
     actions: list[Action] = D("its actions, in the plan's order", default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Target(Node):
     """A numeric target of an indicator."""
 
@@ -227,7 +293,7 @@ class Target(Node):
     )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Indicator(Node):
     """An indicator of the standardised Country Report."""
 
@@ -281,7 +347,7 @@ class Indicator(Node):
         return dims == (self.headline or {})
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Thresholds(Node):
     """The cut points of limited, moderate and substantial progress."""
 
@@ -294,7 +360,7 @@ class Thresholds(Node):
         return None if values.low < values.med < values.high else "thresholds must rise: low < med < high"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Progress(Node):
     """The progress measure's settings and the words shown for each status."""
 
@@ -332,7 +398,7 @@ class Progress(Node):
         return str(words or LABELS.get(status) or status.replace("_", " ").capitalize())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Region(Node):
     """The region, whose code names the aggregate rows."""
 
@@ -340,7 +406,7 @@ class Region(Node):
     name: Text = D("the name shown in reports and reviews")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Plan(Node):
     """A work plan: its goals, benchmarks, objectives, actions, indicators and monitoring mechanism."""
 
@@ -511,6 +577,8 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     lowered = {c.lower(): c for c in options}
     if word.strip().lower() in lowered:
         return lowered[word.strip().lower()]
+    from difflib import get_close_matches  # here: only a finding's hint needs it
+
     match = get_close_matches(word, options, n=1, cutoff=0.6)
     if match:
         return match[0]

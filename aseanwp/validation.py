@@ -8,12 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aseanwp.checked import CheckedFiles
-from aseanwp.checks import Emitted, Emitter
 from aseanwp.findings import Finding, display_path, finding, ordered
 from aseanwp.plan import Plan
 from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
+
+if TYPE_CHECKING:
+    from aseanwp.checks import Emitted, Emitter
 
 
 class InputError(Exception):
