@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from aseanwp import __version__
+from aseanwp import __version__, meter
 from aseanwp.completion import complete_benchmark, complete_member
 
 if TYPE_CHECKING:
@@ -208,6 +208,7 @@ def _same_file(a: str, b: str) -> bool:
 def write(data: str, output: str | None) -> None:
     from aseanwp.output import OutputError, emit
 
+    meter.done()  # the progress line (if any) is erased before the output, which may go to the same terminal
     if output is not None and output != "-":
         _check_output(output, inputs_too=True)
     try:
@@ -483,6 +484,7 @@ def load_data(obj: Context, skip_invalid: bool, warnings: bool = True) -> Any:
 @OUTPUT
 @SKIP_INVALID
 @pass_context
+@meter.measured("Reading the reports")  # a progress line on stderr, when a terminal waits more than a second
 def report(
     obj: Context,
     year: int | None,
@@ -505,7 +507,9 @@ def report(
     year = year or data.latest_year()
     if year is None:
         raise Failure(f"the reports in {obj.reports} hold no figures yet")
+    meter.step(f"Measuring progress to {year}")
     result = select(compute(plan, data, year), countries, benchmarks)
+    meter.step("Writing the report")
     if fmt == "json":
         text = report_views.as_json(result)
     elif fmt == "csv":
@@ -524,6 +528,7 @@ def report(
 @format_option("table", "markdown", "json")
 @OUTPUT
 @pass_context
+@meter.measured("Reading the reports")
 def status(obj: Context, fmt: str, output: str | None) -> None:
     """Who has reported what: members by years, each cell the share of core indicators filled.
 
@@ -540,6 +545,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
         outcome = run(plan, obj.reports, (), data, warnings=False)  # status marks errors only
     except InputError as exc:
         raise obj.input_failure(exc) from None
+    meter.step("Counting what was reported")
     cells, years = grid(plan, data, outcome.found, outcome.invalid)
     if fmt == "json":
         text = status_view.as_json(plan, cells, years)
@@ -600,6 +606,7 @@ def template(obj: Context, code: str, year: int, actions: bool, output: str | No
 @OUTPUT
 @SKIP_INVALID
 @pass_context
+@meter.measured("Reading the reports")
 def review_command(
     obj: Context, kind: str, year: int | None, fmt: str, previous: str | None, output: str | None, skip_invalid: bool
 ) -> None:
@@ -635,13 +642,19 @@ def review_command(
     if rv is None:
         known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
         usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
+    meter.step("Counting what was reported")
     cells, years_range = grid(plan, data, outcome.found, up_to=rv.figures_year)
+    meter.step(f"Measuring progress to {rv.figures_year}")
     report = compute(plan, data, rv.figures_year)
     warnings = [f for f in outcome.findings if f.severity == "warning"]
     before = earlier_review(plan, rv)
+    if before is not None:
+        meter.step(f"Measuring progress to {before.figures_year}, for the change since the {before.kind} review")
     earlier = (before, compute(plan, data, before.figures_year)) if before is not None else None
     commit = reports_commit(obj.reports)
+    meter.step("Building the review")
     doc = build(plan, rv, report, data, cells, years_range, warnings, commit, earlier, earlier_doc)
+    meter.step("Writing the review")
     write(review_md.as_json(doc) if fmt == "json" else review_md.render(plan, doc), output)
 
 

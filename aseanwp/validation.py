@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from aseanwp.checked import CheckedFiles
 from aseanwp.findings import Finding, display_path, finding, ordered
+from aseanwp.meter import measuring
 from aseanwp.plan import Plan
 from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
 
@@ -268,7 +269,9 @@ def run(
     cross = CrossFile(plan, collect, enabled=warnings)
     per_file: list[Finding] = []
     checked = CheckedFiles(plan, reports)
-    with collector_paused():
+    # one file (of a million rows, say): its rows are counted, not the files
+    what, total = ("Checking report files", len(order)) if len(order) > 1 else (f"Checking {shown_one(order)}", None)
+    with collector_paused(), measuring(what, total) as meter:
         for rf in order:
             if rf.kind == "indicators":
                 remaining[rf.country] -= 1
@@ -277,6 +280,8 @@ def run(
             checked.check(rf, out, cross)
             if rf.file in shown:
                 per_file.extend(out)
+            meter.advance()
+        meter.step("Saving the checked files in the cache")
         checked.save()
     cross.close()
     findings.extend(per_file)
@@ -288,6 +293,10 @@ def run(
     result = ordered(findings)
     invalid = {f.file for f in result if f.severity == "error"}
     return Outcome(result, len({rf.file for rf in targets}), invalid, everything)
+
+
+def shown_one(files: list[ReportFile]) -> str:
+    return files[0].file if files else "the reports"
 
 
 def deleted_reports(paths: Sequence[str]) -> list[Finding]:

@@ -33,7 +33,9 @@ class Timing:
         return f"{self.wall / base.wall:.2f}x wall, {self.cpu / base.cpu:.2f}x CPU"
 
 
-def compare(cmds: dict[str, Sequence[str]], runs: int = 5, ok: Sequence[int] = (0,)) -> dict[str, Timing]:
+def compare(
+    cmds: dict[str, Sequence[str]], runs: int = 5, ok: Sequence[int] = (0,), env: dict[str, str] | None = None
+) -> dict[str, Timing]:
     """Time several commands in turns (a, b, a, b, ...), so a slow spell of a shared machine falls on all of them.
 
     CPU time is steadier than wall time on a virtual machine whose neighbours take its cores now and then;
@@ -46,7 +48,7 @@ def compare(cmds: dict[str, Sequence[str]], runs: int = 5, ok: Sequence[int] = (
         for name, cmd in cmds.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
-            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
             walls[name].append(time.perf_counter() - t)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
