@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import itemgetter, not_
+from itertools import compress, count, repeat
+from operator import eq, itemgetter, not_
 from typing import Any
 
 from aseanwp.checks.layout import FastTables
@@ -26,6 +26,7 @@ _WHOLE = r"[0-9]{1,15}|NA|\.\.|"
 NUMBER_LINES = re.compile(rf"(?:{_NUMBER})(?:\n(?:{_NUMBER}))*")
 WHOLE_LINES = re.compile(rf"(?:{_WHOLE})(?:\n(?:{_WHOLE}))*")
 YES_NO = frozenset({"yes", "no", "NA", "..", ""})
+_PATTERNS: dict[str, re.Pattern[str] | None] = {"n": NUMBER_LINES, "c": WHOLE_LINES, "y": None}  # None: YES_NO
 
 KEPT = 256  # rows: chunks up to this size are remembered
 LIMIT = 1024  # remembered shapes per header layout, then forgotten (a folder of odd files must not fill memory)
@@ -102,14 +103,22 @@ def _work_out(f: FastTables, ind: Sequence[str], dim_cells: list[Sequence[str]],
     if len(hashes) != len(ind):
         return BAD  # a duplicate within the chunk: the row checks will name it
     n = len(ind)
-    by_kind: dict[str, list[int]] = {"n": [], "c": [], "y": []}
-    for k, i in enumerate(ind):
-        by_kind[f.tag[i]].append(k)
-    patterns = {"n": NUMBER_LINES, "c": WHOLE_LINES, "y": None}
-    tests = tuple((_getter(at, n), patterns[kind]) for kind, at in by_kind.items() if at)
-    rates = [k for k, i in enumerate(ind) if i in f.percent]
-    return Shape(True, inds, hashes, tests, _getter(rates, n) if rates else None, bool(rates),
-                 dim_cells=dict(zip(f.dim_all, dim_cells, strict=True)))  # fmt: skip
+    # the rows of each kind of value, by C-level maps (a chunk of a large file is 2,048 rows, mostly of one kind)
+    kinds = {f.tag[i] for i in inds}
+    if len(kinds) == 1:
+        tests: tuple[tuple[Getter | None, re.Pattern[str] | None], ...] = ((None, _PATTERNS[kinds.pop()]),)
+    else:
+        tags = list(map(f.tag.__getitem__, ind))
+        tests = tuple(
+            (_getter(list(compress(count(), map(eq, tags, repeat(kind)))), n), _PATTERNS[kind])
+            for kind in ("n", "c", "y")
+            if kind in kinds
+        )
+    rated = inds & f.percent
+    rates = None
+    if rated and rated != inds:
+        rates = _getter(list(compress(count(), map(f.percent.__contains__, ind))), n)
+    return Shape(True, inds, hashes, tests, rates, bool(rated), dim_cells=dict(zip(f.dim_all, dim_cells, strict=True)))
 
 
 def values_pass(shape: Shape, vals: Sequence[str]) -> bool:
