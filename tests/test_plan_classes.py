@@ -10,7 +10,8 @@ import pytest
 from conftest import PLAN
 
 from aseanwp import plan as p
-from aseanwp.plan import Frozen, load_plan
+from aseanwp.frozen import Frozen
+from aseanwp.plan import load_plan
 
 CLASSES = [*p.parts(), p.Rule]
 
