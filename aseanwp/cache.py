@@ -78,6 +78,30 @@ def get(name: str) -> Any | None:
     return entry.get("data")
 
 
+def prune(kind: str, keep: int) -> None:
+    """Keep the ``keep`` most recently used entries of ``kind`` (by modification time; ``touch`` marks a use) and
+    remove the others: a changed plan or a new version leaves its old entries behind. Failures are ignored."""
+    if not enabled():
+        return
+    with contextlib.suppress(OSError):
+        where = folder()
+        found = []
+        for entry in os.scandir(where):
+            if entry.name.startswith(f"{kind}-") and entry.name.endswith(".json"):
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat().st_mtime, entry.name))
+        for _, name in sorted(found, reverse=True)[keep:]:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(where, name))
+
+
+def touch(name: str) -> None:
+    """Mark an entry as used now (for ``prune``); failures are ignored."""
+    if enabled():
+        with contextlib.suppress(OSError):
+            os.utime(os.path.join(folder(), name))
+
+
 def put(name: str, data: Any) -> None:
     """Store an entry atomically (a reader never sees half of one); any failure is ignored."""
     if not enabled():

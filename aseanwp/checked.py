@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from aseanwp.checks import Emitted, Emitter
 
 MAX_CACHED = 4 * 1024 * 1024  # bytes; a larger file's rows would make an entry as slow to read as the file
+KEEP = 8  # entries (reports folders and plans) kept; the least recently used beyond them are removed
 
 
 class Recorder:
@@ -295,7 +296,13 @@ class CheckedFiles:
             os.close(fd)
 
     def save(self) -> None:
-        """Store the files of this run (files no longer seen are dropped), when anything was checked anew."""
-        if self.on and (self.new or len(self.seen) != len(self.known)):
-            with contextlib.suppress(Exception):  # the cache never fails a command
+        """Store the files of this run (files no longer seen are dropped), when anything was checked anew; keep
+        the ``KEEP`` most recently used entries (an edited plan leaves the entry of its old bytes behind)."""
+        if not self.on:
+            return
+        with contextlib.suppress(Exception):  # the cache never fails a command
+            if self.new or len(self.seen) != len(self.known):
                 cache.put(self.name, {"files": self.seen})
+                cache.prune("checked", KEEP)
+            elif self.known:
+                cache.touch(self.name)

@@ -205,3 +205,18 @@ def test_a_fifo_is_not_read_by_the_cache(folder: Path, broken: Path, monkeypatch
     os.mkfifo("reports/BRN/2011.csv")
     code, out, _ = run("--plan", "workplan.yaml", "validate", "--format", "json")
     assert code == 1 and "not a regular file" in out
+
+
+def test_old_entries_are_removed_beyond_the_most_recently_used(
+    folder: Path, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checked, "KEEP", 2)
+    monkeypatch.chdir(broken)
+    plan = Path("workplan.yaml")
+    text = plan.read_text(encoding="utf-8")
+    for factor in (11, 12, 13):  # three plans: three entries, of which the two most recent are kept
+        plan.write_text(text.replace("jump_factor: 10", f"jump_factor: {factor}"), encoding="utf-8")
+        run("--plan", "workplan.yaml", "validate")
+    assert len(entries(folder)) == 2
+    off = run("--plan", "workplan.yaml", "validate", "--format", "json", no_cache=True)
+    assert run("--plan", "workplan.yaml", "validate", "--format", "json") == off
