@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from aseanwp import __version__
+from aseanwp import __version__, meter
 from aseanwp.cli_base import (
     EXIT_INVALID,
     OUTPUT,
@@ -225,6 +225,7 @@ def schema(what: str, output: str | None) -> None:
 @OUTPUT
 @SKIP_INVALID
 @pass_context
+@meter.measured("Reading the reports")  # a progress line on stderr, when a terminal waits more than a second
 def report(
     obj: Context,
     year: int | None,
@@ -238,7 +239,6 @@ def report(
     """Progress per benchmark against the baseline, per member and for the region."""
     from aseanwp.engine import compute, select
     from aseanwp.render import report_views
-    from aseanwp.validation import collector_paused
 
     plan = obj.plan()
     countries = tuple(c.upper() for c in countries)
@@ -248,16 +248,17 @@ def report(
     year = year or data.latest_year()
     if year is None:
         raise Failure(f"the reports in {obj.reports} hold no figures yet")
-    with collector_paused():
-        result = select(compute(plan, data, year), countries, benchmarks)
-        if fmt == "json":
-            text = report_views.as_json(result)
-        elif fmt == "csv":
-            text = report_views.as_csv(result)
-        elif fmt == "markdown":
-            text = report_views.as_markdown(result, detail=detail or bool(countries))
-        else:
-            text = report_views.as_table(result, detail=detail or bool(countries), to_file=output is not None)
+    meter.step(f"Measuring progress to {year}")
+    result = select(compute(plan, data, year), countries, benchmarks)
+    meter.step("Writing the report")
+    if fmt == "json":
+        text = report_views.as_json(result)
+    elif fmt == "csv":
+        text = report_views.as_csv(result)
+    elif fmt == "markdown":
+        text = report_views.as_markdown(result, detail=detail or bool(countries))
+    else:
+        text = report_views.as_table(result, detail=detail or bool(countries), to_file=output is not None)
     write(text, output)
 
 
@@ -268,6 +269,7 @@ def report(
 @format_option("table", "markdown", "json")
 @OUTPUT
 @pass_context
+@meter.measured("Reading the reports")
 def status(obj: Context, fmt: str, output: str | None) -> None:
     """Who has reported what: members by years, each cell the share of core indicators filled.
 
@@ -284,6 +286,7 @@ def status(obj: Context, fmt: str, output: str | None) -> None:
         outcome = run(plan, obj.reports, (), data, warnings=False)  # status marks errors only
     except InputError as exc:
         raise obj.input_failure(exc) from None
+    meter.step("Counting what was reported")
     cells, years = grid(plan, data, outcome.found, outcome.invalid)
     if fmt == "json":
         text = status_view.as_json(plan, cells, years)
@@ -445,6 +448,7 @@ def import_command(obj: Context, workbook: str, force: bool, dry_run: bool) -> N
 @OUTPUT
 @SKIP_INVALID
 @pass_context
+@meter.measured("Reading the reports")
 def review_command(
     obj: Context, kind: str, year: int | None, fmt: str, previous: str | None, output: str | None, skip_invalid: bool
 ) -> None:
@@ -480,13 +484,19 @@ def review_command(
     if rv is None:
         known = ", ".join(str(r.year) for r in plan.reviews if r.kind == kind) or "none"
         usage(f"the plan has no {kind} review" + (f" in {year}" if year else "") + f" (its {kind} reviews: {known})")
+    meter.step("Counting what was reported")
     cells, years_range = grid(plan, data, outcome.found, up_to=rv.figures_year)
+    meter.step(f"Measuring progress to {rv.figures_year}")
     report = compute(plan, data, rv.figures_year)
     warnings = [f for f in outcome.findings if f.severity == "warning"]
     before = earlier_review(plan, rv)
+    if before is not None:
+        meter.step(f"Measuring progress to {before.figures_year}, for the change since the {before.kind} review")
     earlier = (before, compute(plan, data, before.figures_year)) if before is not None else None
     commit = reports_commit(obj.reports)
+    meter.step("Building the review")
     doc = build(plan, rv, report, data, cells, years_range, warnings, commit, earlier, earlier_doc)
+    meter.step("Writing the review")
     write(review_md.as_json(doc) if fmt == "json" else review_md.render(plan, doc), output)
 
 

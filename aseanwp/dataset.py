@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aseanwp.reports import ReportFile
 
@@ -40,6 +40,10 @@ class Point:
         return "illustrative" in self.source.lower()
 
 
+def _year(p: Point) -> int:
+    return p.year
+
+
 def _exact(x: float | None) -> float | None:
     """Whole figures as integers, so sums stay exact and JSON shows 55500, not 55500.0."""
     return int(x) if x is not None and x.is_integer() else x
@@ -64,6 +68,9 @@ class Dataset:
     actions_by_file: dict[str, list[ActionStatus]] = field(default_factory=lambda: defaultdict(list))
     files: dict[str, ReportFile] = field(default_factory=dict)
     per_row: bool = True
+    # what is derived from the rows, made once: a review asks for the series six times. Kept with the row
+    # counts it was made from, so rows added later (even straight into by_file) make it again.
+    _derived: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def indicators(self, rf: ReportFile, first_value: dict[str, int]) -> None:
         self.files[rf.file] = rf
@@ -98,15 +105,48 @@ class Dataset:
         out.files = {f: rf for f, rf in self.files.items() if f not in drop}
         return out
 
+    def _stamp(self) -> tuple[int, int]:
+        return len(self.by_file), sum(map(len, self.by_file.values()))
+
+    def _cached(self, name: str) -> Any:
+        hit = self._derived.get(name)
+        return hit[1] if hit is not None and hit[0] == self._stamp() else None
+
     def series(self) -> dict[SeriesKey, list[Point]]:
-        """Every series with its points in year order (independent of the order files were read)."""
+        """Every series with its points in year order (independent of the order files were read).
+
+        Made once and shared: callers read it and never change it.
+        """
+        hit = self._cached("series")
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
         out: dict[SeriesKey, list[Point]] = defaultdict(list)
         for rows in self.by_file.values():
             for key, point in rows:
                 out[key].append(point)
         for points in out.values():
-            points.sort(key=lambda p: p.year)
-        return dict(sorted(out.items()))
+            points.sort(key=_year)
+        series = dict(sorted(out.items()))
+        self._derived["series"] = (self._stamp(), series)
+        return series
+
+    def illustrative_refs(self) -> frozenset[str]:
+        """``file:line`` of every figure whose source says it is illustrative."""
+        hit = self._cached("illustrative")
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        marked: dict[str, bool] = {}  # by source text: a few distinct sources among many figures
+        found = []
+        for rows in self.by_file.values():
+            for _, p in rows:
+                flag = marked.get(p.source)
+                if flag is None:
+                    flag = marked[p.source] = p.illustrative
+                if flag:
+                    found.append(p.ref)
+        refs = frozenset(found)
+        self._derived["illustrative"] = (self._stamp(), refs)
+        return refs
 
     def actions(self) -> list[ActionStatus]:
         return sorted(

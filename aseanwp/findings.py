@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -161,9 +160,10 @@ def render_json(findings: Sequence[Finding], files: int, strict: bool = False) -
         "errors": errors,
         "warnings": warnings,
     }
+    from aseanwp import jsontext
     from aseanwp.textsafe import json_safe
 
-    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(jsontext.dumps(doc)) + "\n"
 
 
 def _escape_data(s: str) -> str:

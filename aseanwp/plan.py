@@ -14,9 +14,10 @@ import types
 import typing
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from difflib import get_close_matches
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+
+from aseanwp.frozen import Frozen
 
 if TYPE_CHECKING:
     from aseanwp.findings import Finding
@@ -73,8 +74,8 @@ LABELS_NO_TARGET: dict[str, str] = {
 INDICATOR_COLUMNS = ("indicator", "value", "lower", "upper", "unit", "source", "flag", "notes", "country", "year")
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
+class Rule(Frozen):
     """Constraints on a value, for the schema (``plan_schema`` turns them into pydantic's)."""
 
     pattern: str | None = None
@@ -108,7 +109,7 @@ def D(text: str, default: Any = _REQUIRED, default_factory: Any = None, **rules:
     return field(metadata=metadata)
 
 
-class Node:
+class Node(Frozen):
     """What every part of the plan shares: a problem check for the schema, and a plain-data view."""
 
     @staticmethod
@@ -132,7 +133,7 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Adopted(Node):
     """Who adopted the plan, when and where."""
 
@@ -142,7 +143,7 @@ class Adopted(Node):
     place: Text = D("where the plan was adopted")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Period(Node):
     """The years the plan runs."""
 
@@ -156,7 +157,7 @@ class Period(Node):
         return None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Review(Node):
     """A review of the monitoring mechanism."""
 
@@ -171,7 +172,7 @@ class Review(Node):
         return self.data_year if self.data_year is not None else self.year
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Member(Node):
     """A reporting member (a country, or a province in a national plan)."""
 
@@ -179,7 +180,7 @@ class Member(Node):
     name: Text = D("the name shown in reports and reviews")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Goal(Node):
     """An element of the plan's vision."""
 
@@ -187,7 +188,7 @@ class Goal(Node):
     title: Text = D("the goal as the plan words it")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Benchmark(Node):
     """An agreed benchmark of a goal."""
 
@@ -196,7 +197,7 @@ class Benchmark(Node):
     text: Text = D("the benchmark as the plan words it")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Action(Node):
     """An action of an objective."""
 
@@ -204,7 +205,7 @@ class Action(Node):
     text: Text = D("the action's text, verbatim")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Objective(Node):
     """A numbered heading of the plan, with the benchmarks it serves and its actions."""
 
@@ -215,7 +216,7 @@ class Objective(Node):
     actions: list[Action] = D("its actions, in the plan's order", default_factory=list)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Target(Node):
     """A numeric target of an indicator."""
 
@@ -227,7 +228,7 @@ class Target(Node):
     )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Indicator(Node):
     """An indicator of the standardised Country Report."""
 
@@ -281,7 +282,7 @@ class Indicator(Node):
         return dims == (self.headline or {})
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Thresholds(Node):
     """The cut points of limited, moderate and substantial progress."""
 
@@ -294,7 +295,7 @@ class Thresholds(Node):
         return None if values.low < values.med < values.high else "thresholds must rise: low < med < high"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Progress(Node):
     """The progress measure's settings and the words shown for each status."""
 
@@ -332,7 +333,7 @@ class Progress(Node):
         return str(words or LABELS.get(status) or status.replace("_", " ").capitalize())
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Region(Node):
     """The region, whose code names the aggregate rows."""
 
@@ -340,7 +341,7 @@ class Region(Node):
     name: Text = D("the name shown in reports and reviews")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, kw_only=True)  # the methods: Frozen's
 class Plan(Node):
     """A work plan: its goals, benchmarks, objectives, actions, indicators and monitoring mechanism."""
 
@@ -391,8 +392,9 @@ class Plan(Node):
     def action(self, ident: str) -> Action | None:
         return self.actions_by_id.get(ident)
 
-    @property
+    @cached_property
     def member_codes(self) -> list[str]:
+        """The members' codes (one list, made once: callers read it and do not change it)."""
         return [m.code for m in self.members]
 
     @property
@@ -510,6 +512,8 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     lowered = {c.lower(): c for c in options}
     if word.strip().lower() in lowered:
         return lowered[word.strip().lower()]
+    from difflib import get_close_matches  # here: only a finding's hint needs it
+
     match = get_close_matches(word, options, n=1, cutoff=0.6)
     if match:
         return match[0]

@@ -51,7 +51,7 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     if isinstance(known, dict):
         cached = _from_cache(known)
         if cached is not None:
-            return cached
+            return _remember(cached, entry)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -67,7 +67,29 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         raise PlanError([problem.finding]) from None
     plan = plan_from_data(located, file)
     cache.put(entry, plan.model_dump(mode="json"))  # only a plan that passed every check
+    return _remember(plan, entry)
+
+
+# The digest of each loaded plan's bytes, by the plan (its id, with the plan kept so the id stays its own): what
+# the cache of checked report files is keyed by, without hashing the plan again.
+_DIGESTS: dict[int, tuple[Plan, str]] = {}
+
+
+def _remember(plan: Plan, digest: str) -> Plan:
+    if len(_DIGESTS) > 16:
+        _DIGESTS.clear()
+    _DIGESTS[id(plan)] = (plan, digest)
     return plan
+
+
+def plan_digest(plan: Plan) -> str:
+    """A digest of the plan: of its file's bytes when it was loaded from one, else of its data."""
+    known = _DIGESTS.get(id(plan))
+    if known is not None and known[0] is plan:
+        return known[1]
+    import json
+
+    return cache.key("plan-data", json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
 
 
 def _from_cache(data: dict[str, Any]) -> Plan | None:

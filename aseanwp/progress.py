@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from aseanwp.plan import Thresholds
 
@@ -29,8 +29,9 @@ IMPROVING = frozenset({TARGET_ACHIEVED, SUBSTANTIAL, MODERATE})
 NOT_IMPROVING = frozenset({LIMITED, DETERIORATION})
 
 
-@dataclass(frozen=True, slots=True)
-class Rating:
+class Rating(NamedTuple):
+    """A series' status by SPEC 4's rules (a named tuple: one is made per series, 24,000 in a large report)."""
+
     status: str
     score: float | None = None
     progress_value: float | None = None  # v (rule 8) or R (rule 7)

@@ -8,12 +8,17 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from aseanwp.checks import Emitted, Emitter, check_file
+from aseanwp.checked import CheckedFiles
 from aseanwp.findings import Finding, display_path, finding, ordered
+from aseanwp.meter import measuring
 from aseanwp.plan import Plan
 from aseanwp.reports import ReportFile, bad_path, discover, identify, is_member_folder
 from aseanwp.xlsx import is_workbook_path
+
+if TYPE_CHECKING:
+    from aseanwp.checks import Emitted, Emitter
 
 
 class InputError(Exception):
@@ -275,15 +280,21 @@ def run(
 
     cross = CrossFile(plan, collect, enabled=warnings)
     per_file: list[Finding] = []
-    with collector_paused():
+    checked = CheckedFiles(plan, reports)
+    # one file (of a million rows, say): its rows are counted, not the files
+    what, total = ("Checking report files", len(order)) if len(order) > 1 else (f"Checking {shown_one(order)}", None)
+    with collector_paused(), measuring(what, total) as meter:
         for rf in order:
             if rf.kind == "indicators":
                 remaining[rf.country] -= 1
             cross.start_file(rf, remaining[rf.country] > 0)
             out: list[Finding] = []
-            check_file(plan, rf, out, cross)
+            checked.check(rf, out, cross)
             if rf.file in shown:
                 per_file.extend(map(rf.sheet.locate, out) if rf.sheet is not None else out)
+            meter.advance()
+        meter.step("Saving the checked files in the cache")
+        checked.save()
     cross.close()
     findings.extend(_once(per_file, {rf.file for rf in targets if rf.sheet is not None}))
     across = [f for f in cross.findings if f.file in shown]
@@ -313,6 +324,10 @@ def _once(findings: list[Finding], workbooks: set[str]) -> list[Finding]:
             seen.add(key)
         out.append(f)
     return out
+
+
+def shown_one(files: list[ReportFile]) -> str:
+    return files[0].file if files else "the reports"
 
 
 def deleted_reports(paths: Sequence[str]) -> list[Finding]:

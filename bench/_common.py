@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,7 +33,13 @@ class Timing:
         return f"{self.wall / base.wall:.2f}x wall, {self.cpu / base.cpu:.2f}x CPU"
 
 
-def compare(cmds: dict[str, Sequence[str]], runs: int = 5, ok: Sequence[int] = (0,)) -> dict[str, Timing]:
+def compare(
+    cmds: dict[str, Sequence[str]],
+    runs: int = 5,
+    ok: Sequence[int] = (0,),
+    env: dict[str, str] | None = None,
+    before: dict[str, Callable[[], object]] | None = None,
+) -> dict[str, Timing]:
     """Time several commands in turns (a, b, a, b, ...), so a slow spell of a shared machine falls on all of them.
 
     CPU time is steadier than wall time on a virtual machine whose neighbours take its cores now and then;
@@ -44,12 +50,14 @@ def compare(cmds: dict[str, Sequence[str]], runs: int = 5, ok: Sequence[int] = (
     cpus: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
         for name, cmd in cmds.items():
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if before and name in before:  # untimed: e.g. empty the cache before a cold run
+                before[name]()
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
-            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
             walls[name].append(time.perf_counter() - t)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            cpus[name].append(after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime)
             if proc.returncode not in ok:
                 raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
     return {name: Timing(statistics.median(walls[name]), statistics.median(cpus[name])) for name in cmds}

@@ -1,7 +1,7 @@
 """One report file of 1,000,000 rows (20 indicators by 50,000 districts): `aseanwp validate` against Python's
 own csv.reader plus float() on the same file, and aseanwp's peak memory.
 
-Targets (SPEC 8): within 2x of csv.reader (4x at most), under 200 MB. Run: python bench/validate_1m.py [rows]
+Targets (SPEC 8, rev. 2): within 2.5x of csv.reader (3x at most), under 200 MB. Run: python bench/validate_1m.py [rows]
 The data is generated into bench/out/ (ignored by git).
 """
 
@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import subprocess
 import sys
+import time
 
-from _common import OUT, aseanwp, compare, peak_rss_mb, python_code, run_time
+from _common import OUT, aseanwp, compare, peak_rss_mb, python_code
 
 INDICATORS = 20
 
@@ -86,13 +88,23 @@ def main() -> None:
     print(f"file: {rows:,} rows, {size:.1f} MiB (medians of 5 runs, taken in turns)")
     print(f"csv.reader + float()   {base.wall:6.2f} s wall, {base.cpu:6.2f} s CPU")
     print(f"aseanwp validate       {ours.wall:6.2f} s wall, {ours.cpu:6.2f} s CPU")
-    print(f"   ratio: {ours.ratio(base)} (target <= 2x, ceiling 4x)")
+    cpu = ours.cpu / base.cpu
+    verdict = "met" if cpu <= 2.5 else "ceiling met, target not" if cpu <= 3 else "NOT met"
+    print(f"   ratio: {ours.ratio(base)} (target <= 2.5x CPU, ceiling 3x: {verdict})")
     print(f"aseanwp peak memory    {mem:6.1f} MB (target < 200 MB)" if mem else "peak memory: /usr/bin/time not found")
     frictionless = shutil.which("frictionless")
-    if frictionless:  # optional: pip install frictionless (one run: it takes tens of seconds)
-        took = run_time([frictionless, "validate", report], runs=1, ok=(0, 1))
-        versus = f"{took / base.wall:.2f}x csv.reader; {took / ours.wall:.1f}x aseanwp"
-        print(f"frictionless validate  {took:6.2f} s  ({versus})")
+    if frictionless:  # optional: pip install frictionless (one run: it takes several times as long)
+        # run from the file's folder: frictionless refuses an absolute path outside the current folder
+        # (it then exits at once, which once read as a fast validation)
+        folder, name = os.path.split(report)
+        t = time.perf_counter()
+        proc = subprocess.run([frictionless, "validate", name], cwd=folder, capture_output=True, text=True)
+        took = time.perf_counter() - t
+        if proc.returncode == 0 and "VALID" in proc.stdout:
+            versus = f"{took / base.wall:.1f}x csv.reader; {took / ours.wall:.1f}x aseanwp"
+            print(f"frictionless validate  {took:6.2f} s  ({versus}; one run, wall)")
+        else:
+            print(f"frictionless validate: did not validate the file (exit {proc.returncode}): {proc.stdout[-300:]}")
     else:
         print("frictionless: not installed (pip install frictionless to compare)")
 

@@ -43,7 +43,7 @@ def test_startup(out: Path) -> None:
 
 
 def test_validate_1m_on_200_rows(out: Path, generated: dict[str, str]) -> None:
-    assert "file: 200 rows" in generated["validate_1m"] and "target <= 2x" in generated["validate_1m"]
+    assert "file: 200 rows" in generated["validate_1m"] and "target <= 2.5x" in generated["validate_1m"]
     assert (out / "validate_1m" / "reports" / "XX" / "2009.csv").read_text().count("\n") == 201
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aseanwp import meter
 from aseanwp.checks.action_rows import action_rows
 from aseanwp.checks.common_cells import Conflicts
 from aseanwp.checks.emitter import Emitter
@@ -54,10 +55,12 @@ def check_file(plan: Plan, rf: ReportFile, out: list[Finding], emit: Emitter | N
         if columns is None:
             for chunk, _ in f.chunks():  # still read to the end: encoding problems further down are found too
                 rows += len(chunk)
+                meter.rows(len(chunk))
         elif rf.kind == "indicators":
             checker = IndicatorFile(plan, rf, columns, width, sink, emit)
             for chunk, lines in f.chunks():
                 rows += len(chunk)
+                meter.rows(len(chunk))
                 if checker.accept(chunk, lines):
                     checker.take(chunk, lines)
                 else:

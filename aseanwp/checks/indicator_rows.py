@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from itertools import compress
-from operator import add, not_
+from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
+from operator import not_
 
 from aseanwp.checks.common_cells import Conflicts, common_cells, row_length
 from aseanwp.checks.duplicates import duplicates
 from aseanwp.checks.emitter import Emitted, Emitter
 from aseanwp.checks.layout import layout
+from aseanwp.checks.shapes import Shape, rows_of, shape_of, values_pass
 from aseanwp.checks.sink import CappedSink
 from aseanwp.findings import finding
 from aseanwp.plan import Plan, suggest
@@ -19,18 +19,7 @@ from aseanwp.textsafe import quote
 from aseanwp.values import NOT_AVAILABLE, NUMBER, Parsed, check_range, parse, source_problem, word
 
 FLAGS = ("estimate", "provisional", "break", "not_applicable")
-
-# The fast path's value tests over a whole column joined by newlines: plain non-negative numbers of at most 15
-# digits (longer ones take the careful path), or the not-available markers. Anything else goes row by row.
-_NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,15})?|NA|\.\.|"
-_WHOLE = r"[0-9]{1,15}|NA|\.\.|"
-_YES_NO = r"yes|no|NA|\.\.|"
-_NUMBER_LINES = re.compile(rf"(?:{_NUMBER})(?:\n(?:{_NUMBER}))*")
-_WHOLE_LINES = re.compile(rf"(?:{_WHOLE})(?:\n(?:{_WHOLE}))*")
-# a column of mixed kinds: each value prefixed by its indicator's kind (n number, c counted, y yes/no; see
-# FastTables.tag)
-_TAGGED = rf"n(?:{_NUMBER})|c(?:{_WHOLE})|y(?:{_YES_NO})"
-_TAGGED_LINES = re.compile(rf"(?:{_TAGGED})(?:\n(?:{_TAGGED}))*")
+_NO_FLAGS: frozenset[str] = frozenset()
 
 
 class IndicatorFile:
@@ -74,6 +63,7 @@ class IndicatorFile:
         self.first_value: dict[str, int] = {}
         self.flag_ok: dict[str, bool] = {"": True}
         self.conflicts = Conflicts(rf, sink)
+        self._accepted: tuple[list[list[str]], Shape, list[tuple[str, ...]]] = ([], Shape(False), [])
 
     # -- the fast path ------------------------------------------------------------------------------------
     def accept(self, rows: list[list[str]], lines: Sequence[int]) -> bool:
@@ -86,42 +76,14 @@ class IndicatorFile:
         except ValueError:  # rows of different lengths
             return False
         ind = cols[self.c_ind]
-        inds = set(ind)
-        if not inds <= f.ids:
+        shape = shape_of(f, ind, [cols[c] for c in self.dim_all], None if self.c_unit is None else cols[self.c_unit])
+        if not shape.ok:
             return False
         vals = cols[self.c_val]
-        joined = "\n".join(vals)
-        if joined.count("\n") != len(vals) - 1:
-            return False  # a line break inside a cell would pass the line-wise tests below
-        if inds <= f.counted_ids:
-            if not _WHOLE_LINES.fullmatch(joined):
-                return False
-        elif inds.isdisjoint(f.counted_ids) and inds.isdisjoint(f.yes_no):
-            if not _NUMBER_LINES.fullmatch(joined):
-                return False
-        else:  # a mix of kinds (small files hold every indicator): each value tagged with its kind, one test
-            if not _TAGGED_LINES.fullmatch("\n".join(map(add, map(f.tag.__getitem__, ind), vals))):
-                return False
-        if not inds.isdisjoint(f.percent):
-            rates = [v for v in compress(vals, map(f.percent.__contains__, ind)) if v[:1].isdigit()]
-            if rates and max(map(float, rates)) > 100:
-                return False
-        for col, allowed, takes in f.dims:
-            cells = cols[col]
-            if not set(cells) <= allowed:
-                return False
-            if not all(takes[i] for i in inds) and set(compress(cells, map(not_, map(takes.__getitem__, ind)))) - {""}:
-                return False
+        if not values_pass(shape, vals):
+            return False
         for bound in (self.c_low, self.c_up):
             if bound is not None and set(cols[bound]) != {""}:
-                return False
-        if self.c_unit is not None:
-            units = set(cols[self.c_unit]) - {""}
-            if (
-                units
-                and not (len(units) == 1 and {f.unit[i] for i in inds} == units)
-                and not set(zip(ind, cols[self.c_unit], strict=True)) <= f.unit_pairs
-            ):
                 return False
         if self.c_flag is not None:
             for cell in set(cols[self.c_flag]):
@@ -143,53 +105,54 @@ class IndicatorFile:
             at = self.columns.get(name)
             if at is not None and not set(cols[at]) <= {"", expected}:
                 return False
-        hashes = set(map(hash, zip(ind, *[cols[c] for c in self.dim_all], strict=True)))
-        if len(hashes) != len(rows) or not self.seen.isdisjoint(hashes):
-            return False  # a duplicate: the row checks will name it
-        self.seen |= hashes
-        new = inds - self.first_value.keys()
+        if not self.seen.isdisjoint(shape.hashes):
+            return False  # a series of an earlier chunk again: the row checks will name it
+        self.seen |= shape.hashes
+        new = shape.inds - self.first_value.keys()
         if new:  # the first line with a value of each indicator, for the missing-baseline warning
             if has_value is None:
                 has_value = list(map(not_, map(NOT_AVAILABLE.__contains__, vals)))
             for i, valued, line in zip(ind, has_value, lines, strict=True):
                 if valued and i in new and i not in self.first_value:
                     self.first_value[i] = line
+        self._accepted = (rows, shape, cols)
         return True
 
     def take(self, rows: list[list[str]], lines: Sequence[int]) -> None:
-        """Hand the rows of an accepted chunk to the emitter."""
+        """Hand the rows of an accepted chunk to the emitter, built column by column (C-level zips and maps)."""
         emit = self.emit
         if not self.per_row or emit is None:
             return
-        rf, specs = self.rf, self.specs
-        c_ind, c_val, c_src, c_flag, c_notes = self.c_ind, self.c_val, self.c_src, self.c_flag, self.c_notes
-        flag_sets: dict[str, frozenset[str]] = {}
+        accepted, shape, cols = self._accepted
+        if accepted is not rows:  # not the chunk accept just saw (a caller's copy): work its columns out again
+            cols = list(zip(*rows, strict=True))
+            c_unit = self.c_unit
+            shape = shape_of(self.fast, cols[self.c_ind], [cols[c] for c in self.dim_all],
+                             None if c_unit is None else cols[c_unit])  # fmt: skip
+        if shape.canon is None or shape.dims is None:
+            rows_of(shape, self.fast, self.specs, cols[self.c_ind])
+        assert shape.canon is not None and shape.dims is not None
+        n = len(rows)
+        values = [
+            None if t in NOT_AVAILABLE else 1.0 if t == "yes" else 0.0 if t == "no" else float(t) + 0.0
+            for t in cols[self.c_val]
+        ]  # yes and no reach here only for yes/no indicators (see accept)
+        flags: Iterable[frozenset[str]] = repeat(_NO_FLAGS, n)
+        if self.c_flag is not None:
+            flag_sets = {
+                cell: frozenset(p.strip() for p in cell.split(";") if p.strip()) if cell else _NO_FLAGS
+                for cell in set(cols[self.c_flag])
+            }
+            flags = map(flag_sets.__getitem__, cols[self.c_flag])
         # The figures are kept (report, review): one string per indicator id, and per source text within the
         # chunk, instead of a fresh copy of each in every row - a tenth of report's memory at 1,000 units.
-        canonical, sources = self.fast.canonical, dict[str, str]()
-        batch: list[Emitted] = []
-        add = batch.append
-        no_dims = self.fast.no_dims
-        for row, line in zip(rows, lines, strict=True):
-            ind = canonical[row[c_ind]]
-            text = row[c_val]
-            if text in NOT_AVAILABLE:
-                value = None
-            elif text == "yes" or text == "no":  # only yes/no indicators get here with these (see accept)
-                value = 1.0 if text == "yes" else 0.0
-            else:
-                value = float(text) + 0.0
-            flags: frozenset[str] = frozenset()
-            if c_flag is not None and row[c_flag]:
-                cell = row[c_flag]
-                flags = flag_sets.get(cell) or flag_sets.setdefault(
-                    cell, frozenset(p.strip() for p in cell.split(";") if p.strip())
-                )
-            dims = () if ind in no_dims else tuple(row[c] if c >= 0 else "" for c in specs[ind].dim_cols)
-            notes = row[c_notes] if c_notes is not None else ""
-            source = row[c_src].strip()
-            add((line, ind, dims, value, None, None, flags, sources.setdefault(source, source), notes))
-        emit.values(rf, batch)
+        stripped = list(map(str.strip, cols[self.c_src]))
+        interned: dict[str, str] = {}
+        sources = map(interned.setdefault, stripped, stripped)
+        notes = cols[self.c_notes] if self.c_notes is not None else repeat("", n)
+        batch: list[Emitted] = list(zip(lines, shape.canon, shape.dims, values, repeat(None, n), repeat(None, n),
+                                        flags, sources, notes, strict=True))  # fmt: skip
+        emit.values(self.rf, batch)
 
     # -- the authoritative path ---------------------------------------------------------------------------
     def check_row(self, line: int, row: list[str]) -> None:

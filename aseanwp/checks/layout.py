@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from aseanwp.plan import COUNTED_UNITS, Indicator, Plan
 
@@ -58,6 +59,8 @@ class FastTables:
     no_dims: frozenset[str]  # indicators without a breakdown
     canonical: dict[str, str]  # each indicator id to the plan's own string of it
     dim_all: tuple[int, ...]  # the file's dimension columns
+    # what the key columns of a chunk allow, by their content (see ``shapes``)
+    shapes: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, IndicatorSpec]) -> FastTables:

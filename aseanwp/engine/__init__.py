@@ -57,8 +57,7 @@ def compute(plan: Plan, data: Dataset, year: int) -> Report:
     rows.sort(key=lambda r: (order[r.indicator], tuple(r.dimensions.items()), members_order[r.country]))
     _missing_headlines(plan, rows)
     summaries = _summaries(plan, rows)
-    illustrative = frozenset(p.ref for points in series.values() for p in points if p.illustrative)
-    report = Report(plan, year, rows, summaries, illustrative_refs=illustrative)
+    report = Report(plan, year, rows, summaries, illustrative_refs=data.illustrative_refs())
     report.verdicts = goal_verdicts(report)
     return report
 

@@ -60,7 +60,20 @@ def rating_args(plan: Plan, row: Row, target: Target | None, yes_no: bool) -> di
 
 
 def rate_row(plan: Plan, row: Row, target: Target | None, yes_no: bool, linear: bool = False) -> Rating:
-    return rate(value=row.value, linear=linear, **rating_args(plan, row, target, yes_no))
+    progress = plan.progress
+    return rate(
+        direction=row.direction,
+        yes_no=yes_no,
+        base_year=row.base_year,
+        base=row.base_value,
+        year=row.year,
+        value=row.value,
+        broken=row.break_year is not None,
+        target=target,
+        no_target=progress.no_target,
+        with_target=progress.with_target,
+        linear=linear,
+    )
 
 
 def rate_bounds(plan: Plan, row: Row, target: Target | None, yes_no: bool) -> tuple[Rating, Rating, Rating]:
@@ -104,13 +117,30 @@ def figure(p: Point) -> float | None:
     return p.lower if p.lower is not None else p.upper
 
 
+_ILLUSTRATIVE: dict[str, bool] = {}  # by source text: a few distinct sources among many figures
+
+
+def any_illustrative(points: Iterable[Point]) -> bool:
+    """Whether any of the points has a source that says it is illustrative (``Point.illustrative``, memoised)."""
+    for p in points:
+        flag = _ILLUSTRATIVE.get(p.source)
+        if flag is None:
+            if len(_ILLUSTRATIVE) > 100_000:
+                _ILLUSTRATIVE.clear()
+            flag = _ILLUSTRATIVE[p.source] = p.illustrative
+        if flag:
+            return True
+    return False
+
+
 def has_figure(p: Point) -> bool:
     return p.value is not None or p.lower is not None or p.upper is not None
 
 
 def exact_sum(values: Iterable[float | None]) -> float:
     """An exact-as-possible sum (integers stay integers; floats summed without drift, to 10 decimals)."""
-    items = [v for v in values if v is not None]
+    given = list(values)
+    items: list[float] = [v for v in given if v is not None] if None in given else given  # type: ignore[assignment]
     total = sum(items)
     if isinstance(total, int):  # a sum of integers only
         return total

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from aseanwp.dataset import Point, ref_order
 from aseanwp.engine.common import (
+    any_illustrative,
     apply,
     changes,
     dims_of,
@@ -101,10 +102,6 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
     notes: list[Note] = []
     latest: dict[str, Point] = {}  # each member's latest figure (for all_value)
     ranges: dict[str, int] = {}  # the year of the range that keeps a member out of the sum
-    # each member's figures by year, made once: the sums below look up years many times
-    valued: dict[str, dict[int, Point]] = {
-        code: {p.year: p for p in points if p.value is not None} for code, points in members.items()
-    }
     for code in sorted(members):
         points = up_to(members[code], year)
         if not points:
@@ -114,10 +111,16 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
             excluded.append({"code": code, "reason": "not_applicable"})
             notes.append({"code": "excluded", "member": code, "reason": "not_applicable"})
             continue
-        figured = next((p for p in reversed(points) if has_figure(p)), None)
+        if has_figure(last):
+            figured: Point | None = last
+        else:
+            figured = next((p for p in reversed(points) if has_figure(p)), None)
         if figured is not None:
             latest[code] = figured
-        base = next((p for p in points if p.year == base_year), None)
+        if points[0].year == base_year:
+            base: Point | None = points[0]
+        else:
+            base = next((p for p in points if p.year == base_year), None)
         current = last if last.year == year else None
         if base is None or not has_figure(base):
             reason = "no_baseline"
@@ -126,7 +129,9 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
         elif base.value is None or current.value is None:
             reason = "range"
             ranges[code] = base.year if base.value is None else current.year
-        elif any(p.flags and "break" in p.flags for p in points if base_year < p.year <= year):
+        elif any(map(_FLAGS, points)) and any(
+            p.flags and "break" in p.flags for p in points if base_year < p.year <= year
+        ):
             reason = "break"
         else:
             covered[code] = (base, current)
@@ -140,29 +145,39 @@ def _sum(plan: Plan, ind: Indicator, row: Row, members: dict[str, Sequence[Point
         row.target, row.target_year = target.value, target.year
     used: list[Point] = []
     if latest:
-        row.all_value = exact_sum(figure(p) for p in latest.values())
+        row.all_value = exact_sum(_figures(latest.values()))
     if covered:
         row.base_year, row.year = base_year, year
         row.base_value = exact_sum(b.value for b, _ in covered.values())
         row.value = exact_sum(c.value for _, c in covered.values())
         used = [p for pair in covered.values() for p in pair]
         flags = [f for p in used for f in ("estimate", "provisional") if f in p.flags]
+        # each covered member's figures by year, and the years in which every one of them has a value (one
+        # set intersection per member, where asking each member about each year took a fifth of a report)
+        valued = {c: {p.year: p for p in members[c] if p.value is not None} for c in covered}
+        tables = list(valued.values())
+        every = set(range(base_year, year + 1))
+        for table in tables:
+            every.intersection_update(table.keys())
         # the previous year: the latest earlier year in which every covered member has a value
-        for prev in range(year - 1, base_year - 1, -1):
-            at = _all_at(valued, covered, prev)
-            if at is not None:
-                row.prev_year = prev
-                row.prev_value = exact_sum(map(_value, at))
-                used.extend(at)
-                break
-        row.history, row.history_sources = _history(valued, list(covered), base_year, year)
+        prev = max((y for y in every if y < year), default=None)
+        if prev is not None:
+            at = list(map(itemgetter(prev), tables))
+            row.prev_year = prev
+            row.prev_value = exact_sum(list(map(_value, at)))
+            used.extend(at)
+        # the like-for-like sum in every such year, and its sources member by member, year by year (the order of
+        # <reports>/<CODE>/<YEAR>.csv references)
+        history_years = sorted(every)
+        row.history = [(y, exact_sum(list(map(_value, map(itemgetter(y), tables))))) for y in history_years]
+        row.history_sources = [table[y].ref for table in tables for y in history_years]
         row.flags = ordered_flags(flags)
         # member by member (codes sorted), year by year: the order of <reports>/<CODE>/<YEAR>.csv references
         years = sorted({base_year, year, *([row.prev_year] if row.prev_year is not None else [])})
         row.sources = [valued[c][y].ref for c in covered for y in years]
     if row.all_value is not None and (row.value is not None or row.all_value):
         row.coverage_share = 1.0 if row.all_value == 0 else tidy((row.value or 0) / row.all_value)
-    row.illustrative = any(p.illustrative for p in used)
+    row.illustrative = any_illustrative(used)
     changes(row)
     notes.extend(_dominant(row, covered, latest))
     row.notes = notes
@@ -205,7 +220,7 @@ def _dominant(row: Row, covered: dict[str, tuple[Point, Point]], latest: dict[st
     """The member that makes up 90% or more of the like-for-like figure, or of all members' figures (SPEC 5)."""
     wholes = (
         ("value", row.value, {c: cur.value for c, (_, cur) in covered.items()}),
-        ("all_value", row.all_value, {c: figure(p) for c, p in latest.items()}),
+        ("all_value", row.all_value, dict(zip(latest, _figures(latest.values()), strict=True))),
     )
     for of, total, parts in wholes:
         if not total or not parts or (of == "all_value" and total == row.value):
@@ -215,26 +230,12 @@ def _dominant(row: Row, covered: dict[str, tuple[Point, Point]], latest: dict[st
             yield {"code": "dominant", "member": code, "share": tidy(most / total), "of": of}
 
 
-def _history(
-    valued: dict[str, dict[int, Point]], covered: list[str], first: int, last: int
-) -> tuple[list[tuple[int, float]], list[str]]:
-    """The like-for-like sum in every year where all covered members have a value, and its sources."""
-    out = []
-    years = []
-    for y in range(first, last + 1):
-        at = _all_at(valued, covered, y)
-        if at is not None:
-            out.append((y, exact_sum(map(_value, at))))
-            years.append(y)
-    # member by member, year by year: the order of <reports>/<CODE>/<YEAR>.csv references
-    return out, [valued[c][y].ref for c in covered for y in years]
-
-
 _value = attrgetter("value")
+_FLAGS = attrgetter("flags")
 
 
-def _all_at(valued: dict[str, dict[int, Point]], covered: Iterable[str], year: int) -> list[Point] | None:
-    """Every covered member's figure of ``year``, or None when one of them has none."""
-    at = [valued[c].get(year) for c in covered]
-    present = list(filter(None, at))  # points are always true: this drops the Nones at C speed
-    return present if len(present) == len(at) else None
+def _figures(points: Iterable[Point]) -> list[float | None]:
+    """``figure`` of each point: their values, when every one has one (the usual case, at C speed)."""
+    points = list(points)
+    values = list(map(_value, points))
+    return values if None not in values else [figure(p) for p in points]

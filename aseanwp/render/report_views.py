@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring
 from typing import Any
 
 from aseanwp.engine import JSON_FIELDS, Report, Row, headline
@@ -38,6 +39,80 @@ def _num(x: Any) -> Any:
     return x
 
 
+_str = encode_basestring  # json's own string encoder (the C one)
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_INF = float("inf")
+
+
+def _number(x: Any) -> str:
+    """A number field as ``encode(_num(x))`` writes it."""
+    if x is None:
+        return "null"
+    cls = x.__class__
+    if cls is int:
+        return int.__repr__(x)
+    if cls is float and x == x and x not in (_INF, -_INF):
+        return int.__repr__(int(x)) if x.is_integer() and abs(x) < 2**53 else float.__repr__(x)
+    return _encode(_num(x))
+
+
+def _plain(x: Any) -> str:
+    """Any other field as ``encode(x)`` writes it: the common leaves directly, the rest by the encoder."""
+    if x is None:
+        return "null"
+    cls = x.__class__
+    if cls is str:
+        return _str(x)
+    if cls is int:
+        return int.__repr__(x)
+    if x is True:
+        return "true"
+    if x is False:
+        return "false"
+    if cls is list and not x:
+        return "[]"
+    if cls is dict and not x:
+        return "{}"
+    return _encode(x)
+
+
+def _strings(xs: list[str]) -> str:
+    """A list of strings (flags, sources, coverage) as the encoder writes it."""
+    return "[" + ", ".join(map(_str, xs)) + "]" if xs else "[]"
+
+
+def _point(y: int, v: Any) -> str:
+    if y.__class__ is int and v.__class__ is int:
+        return f'{{"year": {y}, "value": {v}}}'
+    return f'{{"year": {_plain(y)}, "value": {_number(v)}}}'
+
+
+def _row_json(r: Row) -> str:
+    """``encode(_row_doc(r))``, written field by field: the encoder on a dict of 36 fields and the dict itself
+    took 0.7 s of a report on 1,000 reporting units (24,000 rows). A test compares the two on every row of the
+    shipped data's reports."""
+    n, p = _number, _plain
+    return (
+        f'{{"benchmark": {p(r.benchmark)}, "indicator": {p(r.indicator)}, "country": {p(r.country)}, '
+        f'"dimensions": {p(r.dimensions)}, "unit": {p(r.unit)}, "direction": {p(r.direction)}, '
+        f'"base_year": {p(r.base_year)}, "base_value": {n(r.base_value)}, "year": {p(r.year)}, '
+        f'"value": {n(r.value)}, "lower": {"null" if r.lower is None else n(r.lower)}, '
+        f'"upper": {"null" if r.upper is None else n(r.upper)}, "change": {n(r.change)}, '
+        f'"change_pct": {n(r.change_pct)}, "change_pp": {"null" if r.change_pp is None else n(r.change_pp)}, '
+        f'"prev_year": {p(r.prev_year)}, "prev_value": {n(r.prev_value)}, '
+        f'"prev_change_pct": {n(r.prev_change_pct)}, "target": {"null" if r.target is None else n(r.target)}, '
+        f'"target_year": {p(r.target_year)}, "progress_value": {n(r.progress_value)}, '
+        f'"status": {p(r.status)}, "score": {n(r.score)}, '
+        f'"flags": {_strings(r.flags)}, "coverage": {"null" if r.coverage is None else _strings(r.coverage)}, '
+        f'"excluded": {p(r.excluded)}, "counts": {p(r.counts)}, "sources": {_strings(r.sources)}, '
+        f'"break_year": {p(r.break_year)}, "since_break": {p(r.since_break)}, "all_value": {p(r.all_value)}, '
+        f'"coverage_share": {p(r.coverage_share)}, "notes": {p(r.notes)}, '
+        f'"target_path": {"true" if r.target_path else "false"}, "headline": {"true" if r.headline else "false"}, '
+        f'"illustrative": {"true" if r.illustrative else "false"}, '
+        f'"history": [{", ".join([_point(y, v) for y, v in r.history])}]}}'
+    )
+
+
 def _row_doc(row: Row) -> dict[str, Any]:
     d = row.as_dict()
     for k in NUMBER_FIELDS:
@@ -48,11 +123,12 @@ def _row_doc(row: Row) -> dict[str, Any]:
     return d
 
 
-def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]]]) -> str:
+def json_document(head: dict[str, Any], lists: dict[str, Iterable[Any]], encoded: tuple[str, ...] = ()) -> str:
     """JSON with the header fields indented and one list item per line: readable, diffable, and written by the
     C encoder (the indenting encoder is pure Python and took seconds on large reports).
 
-    Items are encoded as they come, so a generator of items never holds them all at once.
+    Items are encoded as they come, so a generator of items never holds them all at once; the items of the
+    lists named in ``encoded`` come as JSON text already.
     """
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(..., kwargs) makes one per call
     # every piece in one list and one join at the end: the text of a large report is tens of MB, and each
@@ -68,8 +144,9 @@ def json_document(head: dict[str, Any], lists: dict[str, Iterable[dict[str, Any]
     for key, values in lists.items():
         name(key)
         before = len(parts)
+        ready = key in encoded
         for v in values:
-            parts.extend(("[\n    " if len(parts) == before else ",\n    ", encode(v)))
+            parts.extend(("[\n    " if len(parts) == before else ",\n    ", v if ready else encode(v)))
         parts.append("[]" if len(parts) == before else "\n  ]")
     parts.append("\n}\n" if parts else "{}\n")
     return json_safe("".join(parts))
@@ -87,7 +164,9 @@ def as_json(report: Report) -> str:
     }
     summaries = [{**s.as_dict(), "score": _num(s.score)} for s in report.summaries]
     verdicts = [{**v.as_dict(), "score": _num(v.score)} for v in report.verdicts]
-    return json_document(head, {"rows": map(_row_doc, report.rows), "benchmarks": summaries, "goals": verdicts})
+    return json_document(
+        head, {"rows": map(_row_json, report.rows), "benchmarks": summaries, "goals": verdicts}, encoded=("rows",)
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------

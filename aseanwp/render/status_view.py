@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from aseanwp import jsontext
 from aseanwp.completeness import Cell, cell_text
 from aseanwp.plan import Plan
 from aseanwp.render.md import esc, table
@@ -25,7 +24,7 @@ def as_json(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) -> str
         members.append({"code": m.code, "name": m.name, "years": row})
     core = next(iter(cells.values())).core if cells else 0
     doc = {"format_version": 1, "years": list(years), "core_indicators": core, "members": members}
-    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(jsontext.dumps(doc)) + "\n"
 
 
 def as_markdown(plan: Plan, cells: dict[tuple[str, int], Cell], years: range) -> str:

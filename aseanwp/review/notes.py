@@ -144,6 +144,7 @@ def comparability(plan: Plan, data: Dataset, data_year: int) -> list[dict[str, A
                 if text and text not in bucket:
                     bucket.append(text)
     out = []
+    order = {code: n for n, code in enumerate(plan.member_codes)}
     for ind in plan.indicators:
         members = by_indicator.get(ind.id)
         if not members:
@@ -162,7 +163,7 @@ def comparability(plan: Plan, data: Dataset, data_year: int) -> list[dict[str, A
                         "notes": m["notes"],
                         "sources": m["sources"],
                     }
-                    for code, m in sorted(members.items(), key=lambda kv: plan.member_codes.index(kv[0]))
+                    for code, m in sorted(members.items(), key=lambda kv: order[kv[0]])
                     if m["years"]
                 ],
             }
