@@ -432,10 +432,6 @@ def is_part(tp: Any) -> bool:
     return isinstance(tp, type) and is_dataclass(tp) and issubclass(tp, Node)
 
 
-def field_names(cls: type[Node]) -> list[str]:
-    return [f.name for f in fields(cls)]  # type: ignore[arg-type]
-
-
 def hints(cls: type) -> dict[str, Any]:
     """A part's field types, resolved (with their Annotated constraints)."""
     return typing.get_type_hints(cls, globalns=globals(), include_extras=True)

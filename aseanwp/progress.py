@@ -25,6 +25,21 @@ TARGET_ACHIEVED, HELD_AT_ZERO = "target_achieved", "held_at_zero"
 NOT_COMPARABLE, NOT_AVAILABLE, CONTEXT = "not_comparable", "not_available", "context"
 INSUFFICIENT_COVERAGE, MIXED, UNCERTAIN = "insufficient_coverage", "mixed", "uncertain"  # rev. 2
 FIXED_SCORES = {SUBSTANTIAL: 5.0, LIMITED: -1.25, DETERIORATION: -5.0}  # rules 5 and 6
+#: Statuses from best to least telling: the order of legends, spreads and counts everywhere.
+STATUS_ORDER = (
+    TARGET_ACHIEVED,
+    SUBSTANTIAL,
+    MODERATE,
+    LIMITED,
+    DETERIORATION,
+    HELD_AT_ZERO,
+    MIXED,
+    UNCERTAIN,
+    NOT_COMPARABLE,
+    INSUFFICIENT_COVERAGE,
+    NOT_AVAILABLE,
+    CONTEXT,
+)
 IMPROVING = frozenset({TARGET_ACHIEVED, SUBSTANTIAL, MODERATE})
 NOT_IMPROVING = frozenset({LIMITED, DETERIORATION})
 

@@ -50,10 +50,6 @@ _INVISIBLE = re.compile(
 )
 
 
-def has_invisible(text: str) -> bool:
-    return _INVISIBLE.search(text) is not None
-
-
 def invisible_note(text: str) -> str:
     """For a hint: which invisible character a cell holds, by name ('' when none)."""
     m = _INVISIBLE.search(text) if not text.isascii() else None

@@ -32,6 +32,18 @@ SEED = FIXTURES / "asean-work-plan-2009-2015.txt"
 HEADER = "indicator,population,modality,chemical,value,lower,upper,unit,source,flag,notes"
 
 
+@pytest.fixture()
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, with the cache turned on (whatever --no-cache did before)."""
+    from aseanwp import cache
+
+    where = tmp_path / "cache"
+    monkeypatch.setenv("ASEANWP_CACHE_DIR", str(where))
+    monkeypatch.delenv("ASEANWP_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "_disabled", False)
+    return where
+
+
 @pytest.fixture(scope="session")
 def plan() -> Plan:
     return load_plan(PLAN)

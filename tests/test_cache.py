@@ -17,12 +17,8 @@ from aseanwp.plan import load_plan
 
 
 @pytest.fixture()
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("ASEANWP_CACHE_DIR", str(where))
-    monkeypatch.delenv("ASEANWP_NO_CACHE", raising=False)
-    monkeypatch.setattr(cache, "_disabled", False)
-    return where
+def folder(cache_folder: Path) -> Path:
+    return cache_folder
 
 
 def test_a_checked_plan_is_read_back_from_the_cache_as_the_same_plan(folder: Path):

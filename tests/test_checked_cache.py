@@ -33,12 +33,8 @@ OUTPUTS = [
 
 
 @pytest.fixture()
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv("ASEANWP_CACHE_DIR", str(where))
-    monkeypatch.delenv("ASEANWP_NO_CACHE", raising=False)
-    monkeypatch.setattr(cache, "_disabled", False)
-    return where
+def folder(cache_folder: Path) -> Path:
+    return cache_folder
 
 
 def run(*args: str, no_cache: bool = False) -> tuple[int, str, str]:

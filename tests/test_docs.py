@@ -53,3 +53,22 @@ def test_the_readme_lists_every_workbook_finding_code():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"`{code}`" in readme for code in WORKBOOK_CODES)
+
+
+def test_render_markdown_tool_builds_a_github_like_page(tmp_path):
+    """tools/render_markdown.py (README, "Reviews"): GitHub's tables, the page's CSS and Mermaid, no raw HTML from
+    the Markdown; Chromium itself is only run by hand."""
+    spec = importlib.util.spec_from_file_location("render_markdown", ROOT / "tools" / "render_markdown.py")
+    assert spec and spec.loader
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    (tmp_path / "github-markdown-css").mkdir()
+    (tmp_path / "github-markdown-css" / "github-markdown-light.css").write_text(".markdown-body{}", "utf-8")
+    (tmp_path / "mermaid" / "dist").mkdir(parents=True)
+    (tmp_path / "mermaid" / "dist" / "mermaid.min.js").write_text("/* mermaid */", "utf-8")
+    page = tool.to_html(
+        "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n<b>x</b>\n\n```mermaid\nxychart-beta\n```\n", tmp_path, "t.md"
+    )
+    assert "<table>" in page and "<td>1</td>" in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page  # raw HTML is shown as text, as the review never relies on it
+    assert 'class="language-mermaid"' in page and "/* mermaid */" in page and ".markdown-body{}" in page

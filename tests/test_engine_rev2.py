@@ -31,7 +31,7 @@ from test_engine import (
 )
 
 from aseanwp.engine import JSON_FIELDS
-from aseanwp.plan import Plan, PlanError, plan_from_data
+from aseanwp.plan import PlanError, plan_from_data
 from aseanwp.progress import Target, rate
 from aseanwp.render.report_views import as_json
 from aseanwp.yamlload import load
@@ -295,5 +295,14 @@ def test_plan_progress_section_validates_its_new_settings():
         make_plan(bad)
     text = str(exc.value)
     assert "region_min_coverage" in text and "labels_no_target" in text
-    assert isinstance(make_plan(), Plan)
-    assert (DET, MOD) == ("deterioration", "moderate_progress")
+    assert make_plan().progress.region_min_coverage == pytest.approx(2 / 3)  # the default
+
+
+def test_every_status_has_words_a_symbol_and_a_colour_in_the_one_order():
+    from aseanwp.plan import STATUSES
+    from aseanwp.progress import STATUS_ORDER
+    from aseanwp.render import fmt
+
+    assert set(STATUS_ORDER) == set(STATUSES)
+    assert tuple(fmt.SYMBOLS) == STATUS_ORDER and set(fmt.COLOURS) == set(STATUSES)
+    assert len(set(fmt.SYMBOLS.values())) == len(STATUSES)  # each reads apart from the others without colour

@@ -73,9 +73,9 @@ def test_what_could_not_be_assessed_says_why():
     assert ("context", "II.a") in codes and ("context", "II.b") in codes
     body = sec(SHIPPED.out("final"), "Executive summary")
     assert "Potential opium production (I.a): too few members reporting" in body
-    # the small fixture misses reports: the summary counts them
-    small = SHIPPED.doc("annual", "--year", "2011")
-    assert small["review"]["data_year"] == 2011
+    # a member's headline across a break is named too (Lao PDR's poppy area, 2013)
+    assert ("not_comparable", "opium_poppy_area_ha") in codes
+    assert "Lao PDR: Opium poppy cultivation (I.a): series break in 2013" in body
 
 
 # --- scorecard ---------------------------------------------------------------------------------------------------

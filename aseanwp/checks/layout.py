@@ -51,7 +51,6 @@ class FastTables:
     ids: frozenset[str]
     yes_no: frozenset[str]
     percent: frozenset[str]
-    counted_ids: frozenset[str]
     unit: dict[str, str]
     dims: tuple[tuple[int, frozenset[str], dict[str, bool]], ...]  # (column, allowed cells, indicator takes it)
     unit_pairs: frozenset[tuple[str, str]]
@@ -73,7 +72,6 @@ def fast_tables(plan: Plan, columns: dict[str, int], specs: dict[str, IndicatorS
         ids=frozenset(specs),
         yes_no=frozenset(i.id for i in plan.indicators if i.unit == "yes_no"),
         percent=frozenset(i.id for i in plan.indicators if i.unit == "percent"),
-        counted_ids=frozenset(i.id for i in plan.indicators if i.unit in COUNTED_UNITS),
         unit={i.id: i.unit for i in plan.indicators},
         dims=dims,
         unit_pairs=frozenset(p for i in plan.indicators for p in ((i.id, ""), (i.id, i.unit))),

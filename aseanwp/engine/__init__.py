@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from aseanwp.dataset import Dataset, Point
 from aseanwp.engine.common import FLAG_ORDER, exact_sum
@@ -15,6 +16,7 @@ from aseanwp.plan import Plan
 from aseanwp.progress import CONTEXT, NOT_AVAILABLE, summarise
 
 __all__ = [
+    "chart_data",
     "FLAG_ORDER",
     "JSON_FIELDS",
     "Note",
@@ -159,3 +161,20 @@ def headline(report: Report, benchmark: str) -> Row | None:
         if r.history:
             return r
     return region[0] if region else None
+
+
+def chart_data(row: Row) -> dict[str, Any] | None:
+    """The figures of a region row's chart: its like-for-like history from the baseline (None under 2 years)."""
+    if len(row.history) < 2:
+        return None
+    return {
+        "indicator": row.indicator,
+        "dimensions": row.dimensions,
+        "unit": row.unit,
+        "years": [y for y, _ in row.history],
+        "values": [v for _, v in row.history],
+        "target": row.target,
+        "coverage": row.coverage,
+        "excluded": row.excluded,
+        "dominant": next((n["member"] for n in row.notes if n["code"] == "dominant" and n["of"] == "value"), None),
+    }

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from aseanwp.engine import Row
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
 from aseanwp.render.md import esc, table
@@ -21,23 +20,6 @@ def series_name(plan: Plan, indicator: str, dimensions: dict[str, str]) -> str:
     if dimensions:
         name += " (" + ", ".join(v.replace("_", " ") for v in dimensions.values()) + ")"
     return name
-
-
-def chart_data(row: Row) -> dict[str, Any] | None:
-    """The figures of a region row's chart: its like-for-like history from the baseline (None under 2 years)."""
-    if len(row.history) < 2:
-        return None
-    return {
-        "indicator": row.indicator,
-        "dimensions": row.dimensions,
-        "unit": row.unit,
-        "years": [y for y, _ in row.history],
-        "values": [v for _, v in row.history],
-        "target": row.target,
-        "coverage": row.coverage,
-        "excluded": row.excluded,
-        "dominant": next((n["member"] for n in row.notes if n["code"] == "dominant" and n["of"] == "value"), None),
-    }
 
 
 def _mermaid_text(text: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from aseanwp.plan import Plan
+from aseanwp.progress import STATUS_ORDER
 
 # One symbol per status, so that a status reads without colour; in the order of the legend.
 SYMBOLS = {
@@ -37,7 +38,8 @@ COLOURS = {
     "not_available": "dim",
     "context": "dim",
 }
-STATUS_ORDER = tuple(SYMBOLS)
+# STATUS_ORDER (progress.py) is the order of legends and spreads; SYMBOLS and COLOURS give each status its look
+# (tests/test_engine_rev2.py checks that every status has one)
 _SPARK = "▁▂▃▄▅▆▇█"
 
 

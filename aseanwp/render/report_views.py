@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
-from aseanwp.engine import JSON_FIELDS, Report, Row, headline
+from aseanwp.engine import JSON_FIELDS, Report, Row, chart_data, headline
 from aseanwp.plan import Plan
 from aseanwp.render import fmt, words
-from aseanwp.render.charts import chart, chart_data
+from aseanwp.render.charts import chart
 from aseanwp.render.md import esc, table
 from aseanwp.textsafe import clean, json_safe
 

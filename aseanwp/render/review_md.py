@@ -8,6 +8,7 @@ from typing import Any
 
 from aseanwp import jsontext
 from aseanwp.plan import Plan
+from aseanwp.progress import STATUS_ORDER
 from aseanwp.render import fmt, words
 from aseanwp.render.charts import chart, series_name, unit_words
 from aseanwp.render.md import esc, table
@@ -32,7 +33,7 @@ def _status(plan: Plan, status: str, target: bool = False) -> str:
 
 def _spread(counts: dict[str, int]) -> str:
     """'▲ 4 · ↗ 2 · ▼ 4': status counts in the order of the legend."""
-    return " · ".join(f"{fmt.SYMBOLS[s]} {counts[s]}" for s in fmt.STATUS_ORDER if counts.get(s))
+    return " · ".join(f"{fmt.SYMBOLS[s]} {counts[s]}" for s in STATUS_ORDER if counts.get(s))
 
 
 def _earlier(doc: dict[str, Any]) -> str:

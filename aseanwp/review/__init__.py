@@ -15,11 +15,10 @@ from typing import Any
 
 from aseanwp.completeness import Cell
 from aseanwp.dataset import Dataset, ref_order
-from aseanwp.engine import Report, Row, headline
+from aseanwp.engine import Report, Row, chart_data, headline
 from aseanwp.findings import Finding
 from aseanwp.plan import STATUSES, Indicator, Plan, Review
-from aseanwp.render.charts import chart_data
-from aseanwp.render.fmt import STATUS_ORDER
+from aseanwp.progress import STATUS_ORDER
 from aseanwp.reports import identify
 from aseanwp.review.actions import serving, stock_take
 from aseanwp.review.compare import SeriesId, earlier_review, revisions, series_id, since
@@ -169,14 +168,7 @@ def build(
                     "score": region.score if region else None,
                     "member_statuses": dict(sorted(members.items(), key=lambda kv: order.get(kv[0], 99))),
                     "headline": _figure(head, compared) if head is not None else None,
-                    "indicators": [
-                        {
-                            "id": i.id,
-                            "headline": i.headline or {},
-                            "context": i.direction_of(i.headline or {}) == "none",
-                        }
-                        for i in inds
-                    ],
+                    "indicators": [_indicator(i) for i in inds],
                     "table": table,
                     "breakdowns": breakdowns,
                     "chart": chart,
